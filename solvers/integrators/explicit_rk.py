@@ -1,0 +1,333 @@
+"""Explicit Runge–Kutta kernels driven by tableau data.
+
+Every kernel advances the state in place towards a batch of output times
+(``targets``, increasing), writes the state at each target into a row of
+``out``, and returns after at most ``max_steps`` steps so that the caller can
+stop, pause or change parameters between calls.  ``info`` carries the scalar
+state in and out of a call:
+
+``info[0]`` t, ``info[1]`` step size h, ``info[2]`` targets written,
+``info[3]`` steps taken in this call, ``info[4]`` rejected steps in this call.
+Adaptive kernels also keep, across calls, the data of the last accepted step
+(``info[5]`` t_old, ``info[6]`` 1 when its dense-output data are ready, and the
+arrays ``y_old``/``K``/``F``), so a batch of targets may end anywhere.
+
+Return codes: 0 all targets written, 1 stopped at max_steps, 2 the state
+became non-finite, 3 the step size fell below the round-off limit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .kernel_types import RHS, f64, i64, jit, kernel, mat, vec
+
+OK, PAUSED, NONFINITE, UNDERFLOW = 0, 1, 2, 3
+
+SAFETY, MIN_FACTOR, MAX_FACTOR = 0.9, 0.2, 10.0
+
+# Dense-output families of the embedded pairs.
+DENSE_DOPRI5, DENSE_DOP853 = 0, 1
+
+
+@jit
+def _all_finite(y):
+    for j in range(y.size):
+        if not np.isfinite(y[j]):
+            return False
+    return True
+
+
+@jit
+def _stages(f, A, c, t, y, p, h, K, tmp, first):
+    """Fill K[first:s] for one step from (t, y) with step h; K[0..first-1] given."""
+    n = y.size
+    for st in range(first, c.size):
+        for j in range(n):
+            acc = 0.0
+            for r in range(st):
+                acc += A[st, r] * K[r, j]
+            tmp[j] = y[j] + h * acc
+        f(t + c[st] * h, tmp, p, K[st])
+
+
+@kernel(i64(RHS, mat, vec, vec, vec, vec, vec, mat, i64, mat, vec, vec))
+def erk_fixed(f, A, b, c, y, p, targets, out, max_steps, K, tmp, info):
+    """Fixed step h = info[1]; the number of steps to each target is rounded,
+    so targets must be multiples of h apart (the caller chooses h so)."""
+    n = y.size
+    s = b.size
+    t = info[0]
+    h = info[1]
+    steps = 0
+    i = 0
+    status = OK
+    while i < targets.size:
+        remaining = int(np.rint((targets[i] - t) / h))
+        while remaining > 0:
+            if steps >= max_steps:
+                status = PAUSED
+                break
+            _stages(f, A, c, t, y, p, h, K, tmp, 0)
+            for j in range(n):
+                acc = 0.0
+                for st in range(s):
+                    acc += b[st] * K[st, j]
+                y[j] += h * acc
+            t += h
+            steps += 1
+            remaining -= 1
+            if not _all_finite(y):
+                status = NONFINITE
+                break
+        if status != OK:
+            break
+        t = targets[i]  # snap to the exact sample time: no drift over long runs
+        out[i, :] = y
+        i += 1
+    info[0] = t
+    info[2] = i
+    info[3] = steps
+    info[4] = 0
+    return status
+
+
+@jit
+def _error_norm(family, E, E3, K, h, scale, n):
+    rows = E.size
+    if family == DENSE_DOPRI5:
+        acc = 0.0
+        for j in range(n):
+            e = 0.0
+            for r in range(rows):
+                e += E[r] * K[r, j]
+            e = h * e / scale[j]
+            acc += e * e
+        return np.sqrt(acc / n)
+    # DOP853: 5th-order estimate, corrected by the 3rd-order one (Hairer's DOP853).
+    n5 = 0.0
+    n3 = 0.0
+    for j in range(n):
+        e5 = 0.0
+        e3 = 0.0
+        for r in range(rows):
+            e5 += E[r] * K[r, j]
+            e3 += E3[r] * K[r, j]
+        e5 /= scale[j]
+        e3 /= scale[j]
+        n5 += e5 * e5
+        n3 += e3 * e3
+    if n5 == 0.0 and n3 == 0.0:
+        return 0.0
+    return abs(h) * n5 / np.sqrt((n5 + 0.01 * n3) * n)
+
+
+@jit
+def _prepare_dense(f, family, A_extra, C_extra, D, P, p, t_old, h, y_old, y, K, F, tmp, s):
+    """Dense-output coefficients of the last step into F."""
+    n = y.size
+    if family == DENSE_DOPRI5:
+        # F[k] = sum_r K[r] P[r, k]; y(x) = y_old + h * sum_k F[k] x^(k+1)
+        for k in range(P.shape[1]):
+            for j in range(n):
+                acc = 0.0
+                for r in range(P.shape[0]):
+                    acc += K[r, j] * P[r, k]
+                F[k, j] = acc
+        return
+    # DOP853: three extra stages, then a degree-7 interpolant (Hairer's CONTD8).
+    for e in range(C_extra.size):
+        st = s + 1 + e
+        for j in range(n):
+            acc = 0.0
+            for r in range(st):
+                acc += A_extra[e, r] * K[r, j]
+            tmp[j] = y_old[j] + h * acc
+        f(t_old + C_extra[e] * h, tmp, p, K[st])
+    for j in range(n):
+        dy = y[j] - y_old[j]
+        F[0, j] = dy
+        F[1, j] = h * K[0, j] - dy
+        F[2, j] = 2.0 * dy - h * (K[s, j] + K[0, j])
+    for k in range(D.shape[0]):
+        for j in range(n):
+            acc = 0.0
+            for r in range(D.shape[1]):
+                acc += D[k, r] * K[r, j]
+            F[3 + k, j] = h * acc
+
+
+@jit
+def _dense_eval(family, x, h, y_old, F, row):
+    n = y_old.size
+    if family == DENSE_DOPRI5:
+        for j in range(n):
+            acc = 0.0
+            xp = x
+            for k in range(F.shape[0]):
+                acc += F[k, j] * xp
+                xp *= x
+            row[j] = y_old[j] + h * acc
+        return
+    m = F.shape[0]
+    for j in range(n):
+        acc = 0.0
+        for i in range(m):
+            acc += F[m - 1 - i, j]
+            if i % 2 == 0:
+                acc *= x
+            else:
+                acc *= 1.0 - x
+        row[j] = y_old[j] + acc
+
+
+@jit
+def _initial_step(f, t, y, p, f0, order, rtol, atol, tmp, f1):
+    """Hairer, Nørsett & Wanner (1993), §II.4: a starting step size."""
+    n = y.size
+    d0 = 0.0
+    d1 = 0.0
+    for j in range(n):
+        sc = atol + abs(y[j]) * rtol
+        d0 += (y[j] / sc) ** 2
+        d1 += (f0[j] / sc) ** 2
+    d0 = np.sqrt(d0 / n)
+    d1 = np.sqrt(d1 / n)
+    h0 = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
+    for j in range(n):
+        tmp[j] = y[j] + h0 * f0[j]
+    f(t + h0, tmp, p, f1)
+    d2 = 0.0
+    for j in range(n):
+        sc = atol + abs(y[j]) * rtol
+        d2 += ((f1[j] - f0[j]) / sc) ** 2
+    d2 = np.sqrt(d2 / n) / h0
+    if d1 <= 1e-15 and d2 <= 1e-15:
+        h1 = max(1e-6, h0 * 1e-3)
+    else:
+        h1 = (0.01 / max(d1, d2)) ** (1.0 / (order + 1))
+    return min(100.0 * h0, h1)
+
+
+@kernel(
+    i64(
+        RHS, i64, i64, mat, vec, vec, vec, vec, mat, mat, vec, mat,  # f family order A b c E E3 P A_extra C_extra D
+        vec, vec, vec, mat, f64, f64, f64, f64, i64,  # y p targets out rtol atol hmax t_stop max_steps
+        vec, vec, mat, mat, vec, vec, vec,  # fy y_old K F ynew tmp scale
+        vec,  # info
+    )
+)
+def erk_adaptive(
+    f, family, order, A, b, c, E, E3, P, A_extra, C_extra, D,
+    y, p, targets, out, rtol, atol, hmax, t_stop, max_steps,
+    fy, y_old, K, F, ynew, tmp, scale, info,
+):
+    """Embedded Runge–Kutta pair with error control and dense output.
+
+    ``fy`` must hold f(t, y) on entry (the caller evaluates it at the start
+    and after a parameter change); ``info[1] = 0`` asks for an automatic first
+    step.  ``order`` is the order of the error estimator.  Steps never pass
+    ``t_stop``.
+    """
+    n = y.size
+    s = b.size
+    exponent = -1.0 / (order + 1)
+    t = info[0]
+    h = info[1]
+    t_old = info[5]
+    dense_ready = info[6] > 0.5
+    i = 0
+    steps = 0
+    rejected = 0
+    status = OK
+    if h <= 0.0:
+        h = _initial_step(f, t, y, p, fy, order, rtol, atol, tmp, ynew)
+    # Targets reached by the last step of the previous call.
+    while i < targets.size and targets[i] <= t:
+        if targets[i] == t:
+            out[i, :] = y
+        else:
+            if not dense_ready:
+                _prepare_dense(f, family, A_extra, C_extra, D, P, p, t_old, t - t_old, y_old, y, K, F, tmp, s)
+                dense_ready = True
+            _dense_eval(family, (targets[i] - t_old) / (t - t_old), t - t_old, y_old, F, out[i])
+        i += 1
+    while i < targets.size:
+        if steps >= max_steps:
+            status = PAUSED
+            break
+        min_step = 10.0 * abs(np.nextafter(t, np.inf) - t)
+        h = min(h, hmax)
+        rejected_this = False
+        while True:
+            if h < min_step:
+                status = UNDERFLOW
+                break
+            h_try = h
+            if t + h_try > t_stop:
+                h_try = t_stop - t
+            for j in range(n):
+                K[0, j] = fy[j]
+            _stages(f, A, c, t, y, p, h_try, K, tmp, 1)
+            for j in range(n):
+                acc = 0.0
+                for st in range(s):
+                    acc += b[st] * K[st, j]
+                ynew[j] = y[j] + h_try * acc
+            f(t + h_try, ynew, p, K[s])
+            for j in range(n):
+                scale[j] = atol + max(abs(y[j]), abs(ynew[j])) * rtol
+            err = _error_norm(family, E, E3, K, h_try, scale, n)
+            steps += 1
+            if err < 1.0:
+                if err == 0.0:
+                    factor = MAX_FACTOR
+                else:
+                    factor = min(MAX_FACTOR, SAFETY * err**exponent)
+                if rejected_this:
+                    factor = min(1.0, factor)
+                h = h_try * factor
+                break
+            rejected += 1
+            rejected_this = True
+            if np.isfinite(err):
+                h = h_try * max(MIN_FACTOR, SAFETY * err**exponent)
+            else:
+                h = h_try * MIN_FACTOR
+            if steps >= max_steps + 1000:  # a pathological run of rejections
+                status = PAUSED
+                break
+        if status != OK:
+            break
+        # accept
+        t_old = t
+        for j in range(n):
+            y_old[j] = y[j]
+            y[j] = ynew[j]
+        t = t_old + h_try
+        if t_stop - t <= 4.0 * abs(np.nextafter(t_stop, np.inf) - t_stop):
+            t = t_stop
+        dense_ready = False
+        while i < targets.size and targets[i] <= t:
+            if targets[i] == t:
+                out[i, :] = y
+            else:
+                if not dense_ready:
+                    _prepare_dense(f, family, A_extra, C_extra, D, P, p, t_old, t - t_old, y_old, y, K, F, tmp, s)
+                    dense_ready = True
+                _dense_eval(family, (targets[i] - t_old) / (t - t_old), t - t_old, y_old, F, out[i])
+            i += 1
+        # FSAL: the last stage is f(t_new, y_new)
+        for j in range(n):
+            fy[j] = K[s, j]
+        if not _all_finite(y):
+            status = NONFINITE
+            break
+    info[0] = t
+    info[1] = h
+    info[2] = i
+    info[3] = steps
+    info[4] = rejected
+    info[5] = t_old
+    info[6] = 1.0 if dense_ready else 0.0
+    return status

@@ -1,0 +1,478 @@
+"""The chunked run loop: RunConfig → Chunk, Chunk, … → Result.
+
+:func:`make_config` validates a request and resolves every default, so the
+returned :class:`~solvers.spec.RunConfig` alone reproduces the run.
+:func:`run` is a generator; each ``next()`` makes one bounded kernel call
+(about ``chunk_seconds`` of work) and yields a :class:`Chunk` holding fresh
+arrays.  Between calls it checks the stop flag and the parameter mailbox.
+:func:`simulate` drives it to the end and returns a :class:`Result`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .catalog import get_system
+from .integrators import METHODS, STATUS_NONFINITE, STATUS_OK, STATUS_PAUSED, STATUS_UNDERFLOW, Stepper
+from .spec import RunConfig, System, close_matches
+
+DEFAULT_RTOL = 1e-9
+DEFAULT_ATOL = 1e-12
+# Memory a single output batch may take (rows × state size × 8 bytes).
+BATCH_BYTES = 32 * 2**20
+MAX_BATCH_ROWS = 4096
+# What simulate() may allocate for the samples it keeps before it refuses.
+MAX_RESULT_BYTES = 8 * 2**30
+
+# Run statuses
+RUNNING, DONE, STOPPED, BLOWUP = "running", "done", "stopped", "blow-up"
+
+
+def _positive(name: str, value: Any, allow_inf: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name}: {value!r} is not a number; expected a positive number")
+    v = float(value)
+    if math.isnan(v) or v <= 0 or (math.isinf(v) and not allow_inf):
+        allowed = "a positive number (or inf)" if allow_inf else "a positive finite number"
+        raise ValueError(f"{name}: {value!r} is not allowed; expected {allowed}")
+    return v
+
+
+def make_config(
+    name: str | System,
+    *,
+    preset: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    initial: Sequence[float] | np.ndarray | None = None,
+    t_end: float | None = None,
+    samples: int | None = None,
+    sample_interval: float | None = None,
+    method: str | None = None,
+    dt: float | None = None,
+    rtol: float | None = None,
+    atol: float | None = None,
+    seed: int | None = None,
+) -> RunConfig:
+    """Validate a run request and resolve every default into a RunConfig.
+
+    ``t_end`` may be ``math.inf`` (run until stopped) when ``sample_interval``
+    is given.  For maps ``t_end`` counts iterations.
+    """
+    system = get_system(name)
+    base = system.default_params()
+    pre = None
+    if preset is not None:
+        pre = system.preset(preset)
+        base = system.validate_params(pre.params, base)
+    full = system.validate_params(params, base)
+
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy % (2**63))
+    elif isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"seed: {seed!r} is not allowed; expected a non-negative integer")
+    seed = int(seed)
+
+    n = system.state_size(full)
+    if initial is None and pre is not None and pre.initial is not None:
+        initial = pre.initial
+    if initial is None and pre is None and system.initial_state is None:
+        # no state given: the first preset's state is the system's default
+        first = next((q for q in system.presets if q.initial is not None), None)
+        if first is not None and len(first.initial) == n:
+            initial = first.initial
+    if initial is not None:
+        try:
+            y0 = np.asarray(initial, dtype=np.float64).ravel()
+        except (TypeError, ValueError):
+            raise ValueError(f"initial: {initial!r} is not a sequence of numbers") from None
+        if y0.size != n:
+            names = ", ".join(f"{v}[{s}]" if s > 1 else v for v, s in system.layout(full))
+            raise ValueError(
+                f"initial: {y0.size} values given, but {system.name!r} with these parameters "
+                f"has a state of {n} values ({names})"
+            )
+        if not np.all(np.isfinite(y0)):
+            raise ValueError(f"initial: contains non-finite values {y0[~np.isfinite(y0)][:3].tolist()}")
+        initial_list = y0.tolist()
+    elif system.initial_state is not None:
+        initial_list = None
+    else:
+        raise ValueError(
+            f"initial: system {system.name!r} needs an initial state of {n} values "
+            f"(or a preset: {', '.join(p.name for p in system.presets) or 'none'})"
+        )
+
+    method = system.default_method if method is None else method
+    if method not in system.methods:
+        known = f" (not offered for {system.kind}s like {system.name!r})" if method in METHODS else ""
+        raise ValueError(
+            f"method: {method!r} is not available for {system.name!r}{known}; "
+            + close_matches(str(method), system.methods)
+        )
+    meth = METHODS[method]
+
+    if t_end is None:
+        t_end = pre.t_end if (pre is not None and pre.t_end is not None) else system.default_t_end
+    t_end = _positive("t_end", t_end, allow_inf=True)
+    if system.kind == "map" and not math.isinf(t_end) and t_end != int(t_end):
+        raise ValueError(f"t_end: {t_end!r} must be a whole number of iterations for the map {system.name!r}")
+
+    if samples is not None and sample_interval is not None:
+        raise ValueError("samples and sample_interval: give one or the other, not both")
+    if math.isinf(t_end):
+        if sample_interval is None:
+            raise ValueError("sample_interval: required when t_end is infinite (run until stopped)")
+        sample_interval = _positive("sample_interval", sample_interval)
+    elif sample_interval is not None:
+        sample_interval = _positive("sample_interval", sample_interval)
+        count = t_end / sample_interval
+        if abs(count - round(count)) > 1e-9 * max(1.0, count):
+            raise ValueError(
+                f"sample_interval: {sample_interval!r} does not divide t_end = {t_end!r} into whole intervals"
+            )
+    else:
+        if samples is None:
+            if system.kind == "map":
+                samples = int(min(t_end, 100_000)) + 1
+                while (t_end / (samples - 1)) != int(t_end / (samples - 1)):
+                    samples -= 1
+            else:
+                samples = system.default_samples
+        if isinstance(samples, bool) or not isinstance(samples, numbers.Integral) or samples < 2:
+            raise ValueError(f"samples: {samples!r} is not allowed; expected an integer ≥ 2")
+        sample_interval = t_end / (int(samples) - 1)
+    if system.kind == "map" and sample_interval != int(sample_interval):
+        raise ValueError(
+            f"samples: {samples!r} samples would put {sample_interval:g} iterations between samples; "
+            "for maps the interval must be a whole number of iterations"
+        )
+
+    if meth.family in ("erk_fixed", "symplectic"):
+        dt = system.default_dt if dt is None else _positive("dt", dt)
+    elif dt is not None:
+        dt = _positive("dt", dt)  # first step of an adaptive method
+    if meth.adaptive:
+        rtol = DEFAULT_RTOL if rtol is None else _positive("rtol", rtol)
+        atol = DEFAULT_ATOL if atol is None else _positive("atol", atol)
+        if rtol < 1e-15:
+            raise ValueError(f"rtol: {rtol!r} is below what float64 can deliver; use rtol ≥ 1e-15")
+    else:
+        for label, value in (("rtol", rtol), ("atol", atol)):
+            if value is not None:
+                raise ValueError(f"{label}: only adaptive methods take a tolerance; {method!r} uses dt")
+
+    return RunConfig(
+        system=system.name,
+        params=full,
+        t_end=t_end,
+        sample_interval=float(sample_interval),
+        method=method,
+        initial=initial_list,
+        preset=preset,
+        dt=dt,
+        rtol=rtol,
+        atol=atol,
+        seed=seed,
+    )
+
+
+def check_config(config: RunConfig) -> RunConfig:
+    """Re-validate a config that came from a file or another process."""
+    fresh = make_config(
+        config.system,
+        params=config.params,
+        initial=config.initial,
+        t_end=config.t_end,
+        sample_interval=config.sample_interval,
+        method=config.method,
+        dt=config.dt,
+        rtol=config.rtol,
+        atol=config.atol,
+        seed=config.seed,
+    )
+    fresh.preset = config.preset
+    return fresh
+
+
+class ParameterMailbox:
+    """Parameter changes posted from any thread, applied by the run loop at
+    the next chunk boundary."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pending: dict[str, Any] = {}
+
+    def post(self, **params: Any) -> None:
+        with self._lock:
+            self._pending.update(params)
+
+    def take(self) -> dict[str, Any]:
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        return pending
+
+
+@dataclass
+class Chunk:
+    """One kernel call's worth of results.
+
+    ``t`` (k,) and ``y`` (k, n) are fresh arrays the consumer may keep;
+    ``k`` may be 0 (the call ended between samples).  ``status`` is
+    ``running`` until the last chunk, which says ``done``, ``stopped`` or
+    ``blow-up``.
+    """
+
+    t: np.ndarray
+    y: np.ndarray
+    invariants: dict[str, np.ndarray]
+    status: str
+    t_now: float
+    progress: float
+    steps: int
+    message: str = ""
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+def sample_times(config: RunConfig, start: int, count: int) -> np.ndarray:
+    idx = np.arange(start, start + count, dtype=np.float64)
+    if math.isinf(config.t_end):
+        return config.t0 + idx * config.sample_interval
+    total = config.samples - 1
+    return config.t0 + (config.t_end - config.t0) * (idx / total)
+
+
+def make_stepper(config: RunConfig, system: System | None = None) -> Stepper:
+    system = system or get_system(config.system)
+    meth = METHODS[config.method]
+    y0 = np.asarray(config.initial, dtype=np.float64) if config.initial is not None else system.make_initial(
+        config.params, config.seed
+    )
+    p = system.pack(config.params)
+    fn = system.accel if meth.family == "symplectic" else system.rhs
+    dt = config.dt
+    if meth.family in ("erk_fixed", "symplectic"):
+        # A whole number of equal steps per sample interval: the step stays
+        # constant for the whole run and samples fall on step points.
+        per = max(1, math.ceil(config.sample_interval / dt - 1e-9))
+        dt = config.sample_interval / per
+    t_stop = math.inf if math.isinf(config.t_end) else config.t_end
+    return Stepper(meth, fn, y0, p, config.t0, dt, config.rtol or 0.0, config.atol or 0.0, t_stop)
+
+
+def run(
+    config: RunConfig,
+    *,
+    stop: threading.Event | None = None,
+    mailbox: ParameterMailbox | None = None,
+    chunk_seconds: float = 0.02,
+) -> Iterator[Chunk]:
+    """Run ``config`` and yield its results chunk by chunk.
+
+    Memory stays bounded for runs of any length: nothing is accumulated here.
+    """
+    system = get_system(config.system)
+    stepper = make_stepper(config, system)
+    params = dict(config.params)
+    n = stepper.y.size
+    total = config.samples  # None: until stopped
+    rows = int(max(1, min(MAX_BATCH_ROWS, BATCH_BYTES // (8 * n))))
+    written = 0
+    max_steps = 16
+    t_start_wall = time.perf_counter()
+
+    def finish(status: str, message: str, events=None) -> Chunk:
+        return Chunk(
+            t=np.empty(0), y=np.empty((0, n)), invariants={}, status=status, t_now=stepper.t,
+            progress=(written / total) if total else 0.0, steps=stepper.steps, message=message,
+            events=events or [],
+        )
+
+    if not np.all(np.isfinite(stepper.y)):
+        yield finish(BLOWUP, f"the initial state is not finite at t = {stepper.t:g}")
+        return
+
+    while True:
+        batch = rows if total is None else min(rows, total - written)
+        targets = sample_times(config, written, batch)
+        out = np.empty((batch, n))
+        done_in_batch = 0
+        while done_in_batch < batch:
+            events = []
+            if stop is not None and stop.is_set():
+                yield finish(STOPPED, f"stopped at t = {stepper.t:.6g}")
+                return
+            if mailbox is not None:
+                events = _apply_mailbox(mailbox, system, params, stepper)
+            t0 = time.perf_counter()
+            k, status = stepper.advance(targets[done_in_batch:], out[done_in_batch:], max_steps)
+            elapsed = time.perf_counter() - t0
+            taken = stepper.steps  # total so far; per-call count is in info[3]
+            per_call = int(stepper.info[3])
+            if per_call > 0 and elapsed > 0:
+                rate = per_call / elapsed
+                max_steps = int(min(max(1, rate * chunk_seconds), 4 * max_steps, 10**9))
+            ts = targets[done_in_batch : done_in_batch + k].copy()
+            ys = out[done_in_batch : done_in_batch + k].copy()
+            done_in_batch += k
+            written += k
+            inv = system.evaluate_invariants(ys, params) if k else {}
+            finished = total is not None and written >= total
+            if status == STATUS_NONFINITE:
+                yield Chunk(ts, ys, inv, BLOWUP, stepper.t, written / total if total else 0.0, taken,
+                            f"blow-up: the state became non-finite at t = {stepper.t:.10g}; "
+                            f"{written} samples before it are kept", events)
+                return
+            if status == STATUS_UNDERFLOW:
+                yield Chunk(ts, ys, inv, BLOWUP, stepper.t, written / total if total else 0.0, taken,
+                            f"blow-up: the step size fell below the round-off limit at t = {stepper.t:.10g} "
+                            f"(the solution is probably singular there); {written} samples before it are kept",
+                            events)
+                return
+            assert status in (STATUS_OK, STATUS_PAUSED)
+            if finished:
+                wall = time.perf_counter() - t_start_wall
+                yield Chunk(ts, ys, inv, DONE, stepper.t, 1.0, taken,
+                            f"done: {written} samples, {taken} steps in {wall:.3g} s", events)
+                return
+            yield Chunk(ts, ys, inv, RUNNING, stepper.t, written / total if total else 0.0, taken, "", events)
+
+
+def _apply_mailbox(mailbox: ParameterMailbox, system: System, params: dict, stepper: Stepper) -> list[dict]:
+    pending = mailbox.take()
+    if not pending:
+        return []
+    applied, refused = {}, {}
+    for key, value in pending.items():
+        try:
+            par = system.parameter(key)
+            if par.structural:
+                raise ValueError(f"parameter {key!r} changes the size of the state; restart the run to change it")
+            applied[key] = par.validate(value, system.name)
+        except ValueError as exc:
+            refused[key] = str(exc)
+    if applied:
+        params.update(applied)
+        stepper.set_params(system.pack(params))
+    event = {"t": stepper.t, "applied": applied}
+    if refused:
+        event["refused"] = refused
+    return [event]
+
+
+class Result:
+    """The samples of a finished (or stopped, or blown-up) run.
+
+    ``result.t`` holds the sample times, ``result[name]`` each variable with
+    time on axis 0, ``result.invariants`` each invariant over ``result.t``.
+    """
+
+    def __init__(self, config: RunConfig, t, y, invariants, status, message, steps, wall, events):
+        self.config = config
+        self.system = get_system(config.system)
+        self.t = t
+        self.y = y
+        self.invariants = invariants
+        self.status = status
+        self.message = message
+        self.steps = steps
+        self.wall_time = wall
+        self.events = events
+        self._vars = self.system.split(y, config.params)
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        return tuple(self._vars)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        return dict(self.config.params)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        try:
+            return self._vars[name]
+        except KeyError:
+            raise KeyError(
+                f"{name!r} is not a variable of {self.system.name!r}; " + close_matches(name, list(self._vars))
+            ) from None
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._vars
+
+    def __repr__(self) -> str:
+        return (f"<Result {self.system.name}: {self.t.size} samples to t = {self.t[-1] if self.t.size else 0:g}, "
+                f"status {self.status!r}>")
+
+
+def simulate_config(config: RunConfig, *, stop: threading.Event | None = None, progress=None) -> Result:
+    """Drive :func:`run` to the end and gather every sample."""
+    system = get_system(config.system)
+    n = system.state_size(config.params)
+    if config.samples is None:
+        raise ValueError("t_end: simulate() needs a finite t_end (use run() to run until stopped)")
+    need = config.samples * n * 8
+    if need > MAX_RESULT_BYTES:
+        raise ValueError(
+            f"samples: keeping {config.samples} samples of {n} values needs {need / 2**30:.1f} GiB; "
+            f"ask for fewer samples (at most {MAX_RESULT_BYTES // (8 * n)})"
+        )
+    t = np.empty(config.samples)
+    y = np.empty((config.samples, n))
+    inv: dict[str, list[np.ndarray]] = {}
+    events: list[dict] = []
+    i = 0
+    t0 = time.perf_counter()
+    last = None
+    for chunk in run(config, stop=stop):
+        k = chunk.t.size
+        t[i : i + k] = chunk.t
+        y[i : i + k] = chunk.y
+        for key, val in chunk.invariants.items():
+            inv.setdefault(key, []).append(val)
+        events += chunk.events
+        i += k
+        last = chunk
+        if progress is not None:
+            progress(chunk.progress)
+    invariants = {key: np.concatenate(v) for key, v in inv.items()}
+    if i < config.samples:
+        t, y = t[:i], y[:i]
+        if not invariants:
+            invariants = {name: np.empty(0) for name in (v.name for v in system.invariants)}
+    return Result(config, t, y, invariants, last.status, last.message, last.steps,
+                  time.perf_counter() - t0, events)
+
+
+def simulate(
+    name: str,
+    *,
+    preset: str | None = None,
+    params: Mapping[str, Any] | None = None,
+    initial: Sequence[float] | np.ndarray | None = None,
+    t_end: float | None = None,
+    samples: int | None = None,
+    method: str | None = None,
+    dt: float | None = None,
+    rtol: float | None = None,
+    atol: float | None = None,
+    seed: int | None = None,
+) -> Result:
+    """Run a system of the catalog and return all its samples.
+
+    ``samples`` values are spaced uniformly from 0 to ``t_end`` inclusive
+    (adaptive methods interpolate them with their dense output).  For maps
+    ``t_end`` counts iterations.  Every argument is validated;
+    a bad one raises ``ValueError`` naming it, its value and what is allowed.
+    """
+    config = make_config(
+        name, preset=preset, params=params, initial=initial, t_end=t_end, samples=samples,
+        method=method, dt=dt, rtol=rtol, atol=atol, seed=seed,
+    )
+    return simulate_config(config)

@@ -1,0 +1,335 @@
+"""Declarative description of a dynamical system and of one run of it.
+
+A :class:`System` is data: its variables, parameters, presets, invariants, the
+equations as text, a citation, and the numba kernels it needs.  The GUI builds
+its panels from it, the tests are parametrized over it, and :class:`RunConfig`
+(everything one run needs, JSON round-trippable) refers to it by name.
+
+Kernel calling conventions (all arrays float64 and C-contiguous):
+
+* ``rhs(t, y, p, out)``: flows write dy/dt into ``out``; maps write the next
+  state (``t`` is then the iteration number).
+* ``jacobian(t, y, p, J)``: writes d rhs_i / d y_j into the square ``J``.
+* ``accel(t, q, p, out)``: for separable Hamiltonians H = |v|²/2 + V(q) whose
+  state is ``[q, v]`` (two halves); writes -dV/dq into ``out``.
+
+``p`` is the packed parameter vector made by :meth:`System.pack`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import numbers
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+KINDS = ("flow", "map", "ensemble", "pde")
+
+
+def _fmt(value: Any) -> str:
+    return repr(value) if isinstance(value, str) else f"{value!r}"
+
+
+def close_matches(word: str, options: Sequence[str]) -> str:
+    """A short 'did you mean' phrase for error messages."""
+    near = difflib.get_close_matches(str(word), list(options), n=3, cutoff=0.5)
+    if near:
+        return "did you mean " + " or ".join(repr(n) for n in near) + "?"
+    return "choose one of " + ", ".join(repr(o) for o in options)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One parameter of a system.
+
+    ``kind`` is ``"float"``, ``"int"`` or ``"choice"`` (then ``choices`` lists
+    the allowed strings and the packed value is the index).  ``bounds`` are
+    inclusive.  A ``structural`` parameter changes the shape of the state (a
+    dimension, a particle count) and cannot change while a run goes.
+    """
+
+    name: str
+    default: Any
+    meaning: str
+    unit: str = "1"
+    bounds: tuple[float, float] = (-math.inf, math.inf)
+    kind: str = "float"
+    choices: tuple[str, ...] = ()
+    structural: bool = False
+
+    def validate(self, value: Any, system: str = "") -> Any:
+        """Return ``value`` coerced to this parameter's type or raise ValueError."""
+        where = f"parameter {self.name!r}" + (f" of {system!r}" if system else "")
+        if self.kind == "choice":
+            if not isinstance(value, str) or value not in self.choices:
+                raise ValueError(
+                    f"{where}: {_fmt(value)} is not allowed; "
+                    f"choose one of {', '.join(map(repr, self.choices))}"
+                )
+            return value
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            if isinstance(value, str):
+                try:
+                    value = float(value) if self.kind == "float" else int(value)
+                except ValueError:
+                    raise ValueError(
+                        f"{where}: {value!r} is not a number; expected a {self.kind} "
+                        f"in {self.bounds_text()}"
+                    ) from None
+            else:
+                raise ValueError(
+                    f"{where}: {value!r} is not a number; expected a {self.kind} "
+                    f"in {self.bounds_text()}"
+                )
+        if self.kind == "int":
+            if float(value) != int(value):
+                raise ValueError(f"{where}: {value!r} must be a whole number in {self.bounds_text()}")
+            value = int(value)
+        else:
+            value = float(value)
+            if not math.isfinite(value):
+                raise ValueError(f"{where}: {value!r} is not finite; allowed: {self.bounds_text()}")
+        lo, hi = self.bounds
+        if not lo <= value <= hi:
+            raise ValueError(f"{where}: {value!r} is out of bounds; allowed: {self.bounds_text()}")
+        return value
+
+    def bounds_text(self) -> str:
+        lo, hi = self.bounds
+        unit = "" if self.unit in ("", "1") else f" {self.unit}"
+        if math.isinf(lo) and math.isinf(hi):
+            return "any finite value"
+        if math.isinf(hi):
+            return f"≥ {lo:g}{unit}"
+        if math.isinf(lo):
+            return f"≤ {hi:g}{unit}"
+        return f"[{lo:g}, {hi:g}]{unit}"
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A state variable.  ``size`` is 1, a fixed count, or the name of an
+    ``int`` parameter giving the count (a block such as the N phases of a
+    Kuramoto ensemble); ``result[name]`` then has shape (samples, size)."""
+
+    name: str
+    meaning: str
+    unit: str = "1"
+    size: int | str = 1
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named, sourced parameter set and initial state.
+
+    ``initial`` is the full state vector, or None when the system generates it
+    (from the parameters and the run's seed).
+    """
+
+    name: str
+    title: str
+    source: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    initial: tuple[float, ...] | None = None
+    t_end: float | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Invariant:
+    """A conserved quantity.  ``fn(values, params)`` takes a mapping from
+    variable name to its samples (time on axis 0) and the parameter dict and
+    returns an array over the samples (shape (samples,), or (samples, k) for a
+    quantity conserved element by element, such as each particle's energy)."""
+
+    name: str
+    meaning: str
+    fn: Callable[[Mapping[str, np.ndarray], Mapping[str, Any]], np.ndarray]
+
+
+@dataclass(frozen=True)
+class System:
+    """A dynamical system as declarative data plus its numba kernels."""
+
+    name: str
+    title: str
+    kind: str
+    variables: tuple[Variable, ...]
+    parameters: tuple[Parameter, ...]
+    equations: str
+    reference: str
+    rhs: Any
+    presets: tuple[Preset, ...] = ()
+    invariants: tuple[Invariant, ...] = ()
+    description: str = ""
+    jacobian: Any = None
+    accel: Any = None
+    initial_state: Callable[[Mapping[str, Any], np.random.Generator], np.ndarray] | None = None
+    pack_params: Callable[[Mapping[str, Any]], np.ndarray] | None = None
+    methods: tuple[str, ...] = ("dop853", "dopri5", "rk4")
+    default_method: str = "dop853"
+    default_dt: float = 0.01
+    default_t_end: float = 100.0
+    default_samples: int = 2001
+    smooth: bool = True
+    time_unit: str = "1"
+    tags: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"system {self.name!r}: kind {self.kind!r} not in {KINDS}")
+        if self.default_method not in self.methods:
+            raise ValueError(f"system {self.name!r}: default method not in its methods")
+
+    # -- parameters -------------------------------------------------------
+    @property
+    def parameter_names(self) -> tuple[str, ...]:
+        return tuple(p.name for p in self.parameters)
+
+    @property
+    def variable_names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.variables)
+
+    def parameter(self, name: str) -> Parameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        raise ValueError(
+            f"system {self.name!r} has no parameter {name!r}; "
+            + close_matches(name, self.parameter_names)
+        )
+
+    def preset(self, name: str) -> Preset:
+        for p in self.presets:
+            if p.name == name:
+                return p
+        names = [p.name for p in self.presets]
+        if not names:
+            raise ValueError(f"preset {name!r}: system {self.name!r} has no presets")
+        raise ValueError(f"preset {name!r} of system {self.name!r} is unknown; " + close_matches(name, names))
+
+    def default_params(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.parameters}
+
+    def validate_params(self, params: Mapping[str, Any] | None, base: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Full, validated parameter dict: ``base`` (defaults when None) updated by ``params``."""
+        full = dict(self.default_params() if base is None else base)
+        for key, value in (params or {}).items():
+            full[key] = self.parameter(key).validate(value, self.name)
+        for p in self.parameters:
+            full[p.name] = p.validate(full[p.name], self.name)
+        return full
+
+    def pack(self, params: Mapping[str, Any]) -> np.ndarray:
+        """The parameter vector the kernels read."""
+        if self.pack_params is not None:
+            return np.ascontiguousarray(self.pack_params(params), dtype=np.float64)
+        values = []
+        for p in self.parameters:
+            v = params[p.name]
+            values.append(p.choices.index(v) if p.kind == "choice" else v)
+        return np.asarray(values, dtype=np.float64)
+
+    # -- state layout -----------------------------------------------------
+    def layout(self, params: Mapping[str, Any]) -> list[tuple[str, int]]:
+        """(name, size) of each variable block, in state-vector order."""
+        out = []
+        for v in self.variables:
+            size = params[v.size] if isinstance(v.size, str) else v.size
+            out.append((v.name, int(size)))
+        return out
+
+    def state_size(self, params: Mapping[str, Any]) -> int:
+        return sum(size for _, size in self.layout(params))
+
+    def split(self, states: np.ndarray, params: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        """Views of each variable in ``states`` (time on axis 0)."""
+        out, i = {}, 0
+        for (name, size), var in zip(self.layout(params), self.variables):
+            block = states[..., i : i + size]
+            out[name] = block[..., 0] if (size == 1 and var.size == 1) else block
+            i += size
+        return out
+
+    def make_initial(self, params: Mapping[str, Any], seed: int | None) -> np.ndarray:
+        if self.initial_state is None:
+            raise ValueError(f"system {self.name!r} needs an explicit initial state")
+        rng = np.random.default_rng(seed)
+        y0 = np.ascontiguousarray(self.initial_state(params, rng), dtype=np.float64)
+        return y0
+
+    def evaluate_invariants(self, states: np.ndarray, params: Mapping[str, Any]) -> dict[str, np.ndarray]:
+        if not self.invariants:
+            return {}
+        values = self.split(states, params)
+        return {inv.name: np.asarray(inv.fn(values, params), dtype=np.float64) for inv in self.invariants}
+
+    def describe(self) -> str:
+        lines = [f"{self.title} ({self.name}, {self.kind})", "", self.equations, ""]
+        for p in self.parameters:
+            lines.append(f"  {p.name} = {p.default!r} [{p.unit}]  {p.meaning}  ({p.bounds_text()})")
+        lines += ["", f"Reference: {self.reference}"]
+        return "\n".join(lines)
+
+
+@dataclass
+class RunConfig:
+    """Everything one run needs; what a session stores and re-runs.
+
+    ``initial`` is the explicit state (list of floats) or None when the system
+    generates it from ``params`` and ``seed``.  ``t_end`` may be ``inf`` (run
+    until stopped); samples are spaced ``sample_interval`` apart from ``t0``.
+    """
+
+    system: str
+    params: dict[str, Any]
+    t_end: float
+    sample_interval: float
+    method: str
+    initial: list[float] | None = None
+    preset: str | None = None
+    dt: float | None = None
+    rtol: float | None = None
+    atol: float | None = None
+    seed: int | None = None
+    t0: float = 0.0
+
+    @property
+    def samples(self) -> int | None:
+        if math.isinf(self.t_end):
+            return None
+        return int(round((self.t_end - self.t0) / self.sample_interval)) + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["t_end"] = None if math.isinf(self.t_end) else self.t_end
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> RunConfig:
+        known = set(cls.__dataclass_fields__)
+        unknown = set(d) - known
+        if unknown:
+            raise ValueError(f"run config: unknown field(s) {sorted(unknown)}; allowed: {sorted(known)}")
+        d = dict(d)
+        if d.get("t_end") is None:
+            d["t_end"] = math.inf
+        return cls(**d)
+
+    @classmethod
+    def from_json(cls, text: str) -> RunConfig:
+        try:
+            d = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"run config: not valid JSON ({exc})") from None
+        if not isinstance(d, dict):
+            raise ValueError("run config: JSON must be an object")
+        return cls.from_dict(d)
