@@ -34,6 +34,12 @@ def register(*systems: System) -> None:
         _REGISTRY[system.name] = system
 
 
+def unregister(name: str) -> None:
+    """Remove a system (for test fixtures and user-defined systems)."""
+    with _lock:
+        _REGISTRY.pop(name, None)
+
+
 def _load() -> None:
     global _loaded
     with _lock:

@@ -245,8 +245,11 @@ def sample_times(config: RunConfig, start: int, count: int) -> np.ndarray:
     idx = np.arange(start, start + count, dtype=np.float64)
     if math.isinf(config.t_end):
         return config.t0 + idx * config.sample_interval
+    # the same arithmetic as numpy.linspace, so that result.t == linspace(t0, t_end, samples)
     total = config.samples - 1
-    return config.t0 + (config.t_end - config.t0) * (idx / total)
+    t = config.t0 + idx * ((config.t_end - config.t0) / total)
+    t[idx == total] = config.t_end
+    return t
 
 
 def make_stepper(config: RunConfig, system: System | None = None) -> Stepper:
@@ -331,6 +334,11 @@ def run(
                             f"{written} samples before it are kept", events)
                 return
             if status == STATUS_UNDERFLOW:
+                # a sample that coincides with the singular time is not a value of the solution
+                keep = ts < stepper.t
+                written -= int(k - keep.sum())
+                ts, ys = ts[keep], ys[keep]
+                inv = {key: v[keep] for key, v in inv.items()}
                 yield Chunk(ts, ys, inv, BLOWUP, stepper.t, written / total if total else 0.0, taken,
                             f"blow-up: the step size fell below the round-off limit at t = {stepper.t:.10g} "
                             f"(the solution is probably singular there); {written} samples before it are kept",
@@ -340,7 +348,7 @@ def run(
             if finished:
                 wall = time.perf_counter() - t_start_wall
                 yield Chunk(ts, ys, inv, DONE, stepper.t, 1.0, taken,
-                            f"done: {written} samples, {taken} steps in {wall:.3g} s", events)
+                            f"{written} samples, {taken} steps in {wall:.3g} s", events)
                 return
             yield Chunk(ts, ys, inv, RUNNING, stepper.t, written / total if total else 0.0, taken, "", events)
 

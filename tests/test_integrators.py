@@ -1,0 +1,89 @@
+"""Convergence orders, dense output and step-size control of the integrators,
+against exact solutions."""
+
+import numpy as np
+import pytest
+
+import solvers
+from solvers.integrators import Method, Stepper
+from solvers.integrators.tableaus import DOP853, DOPRI5, RK4
+from tests.toy_systems import forced_exact, oscillator_rhs
+
+
+def fixed_step_error(tableau, n, t_end=10.0):
+    """Global error of n fixed steps on x'' = -x, x(0) = 1 (exact: cos t)."""
+    method = Method("probe", "erk_fixed", tableau.order, "probe", tableau)
+    stepper = Stepper(method, oscillator_rhs, np.array([1.0, 0.0]), np.array([1.0]), 0.0, t_end / n, 0.0, 0.0, t_end)
+    out = np.empty((1, 2))
+    written, status = stepper.advance(np.array([t_end]), out, 10**9)
+    assert (written, status) == (1, 0)
+    return np.hypot(out[0, 0] - np.cos(t_end), out[0, 1] + np.sin(t_end))
+
+
+@pytest.mark.parametrize(
+    ("tableau", "steps"),
+    [(RK4, [20, 40, 80, 160]), (DOPRI5, [10, 20, 40, 80]), (DOP853, [5, 7, 10, 14])],
+    ids=["rk4", "dopri5", "dop853"],
+)
+def test_fixed_step_convergence_order(tableau, steps):
+    hs = 10.0 / np.array(steps)
+    errors = np.array([fixed_step_error(tableau, n) for n in steps])
+    assert np.all(errors > 1e-12), errors  # still above round-off: the fit is meaningful
+    slope = np.polyfit(np.log(hs), np.log(errors), 1)[0]
+    assert abs(slope - tableau.order) < 0.3, (slope, errors)
+
+
+@pytest.mark.parametrize(("method", "order"), [("leapfrog", 2), ("yoshida4", 4)])
+def test_symplectic_convergence_order(toys, method, order):
+    hs = np.array([0.2, 0.1, 0.05, 0.025])
+    errors = []
+    for h in hs:
+        r = solvers.simulate("toy_oscillator", preset="unit", t_end=10.0, samples=2, method=method, dt=h)
+        errors.append(abs(r["x"][-1] - np.cos(10.0)) + abs(r["v"][-1] + np.sin(10.0)))
+    slope = np.polyfit(np.log(hs), np.log(errors), 1)[0]
+    assert abs(slope - order) < 0.3, (slope, errors)
+
+
+def test_symplectic_energy_has_no_secular_drift(toys):
+    r = solvers.simulate("toy_oscillator", preset="unit", t_end=10_000.0, samples=10_001, method="leapfrog", dt=0.1)
+    e = r.invariants["energy"]
+    rel = np.abs(e - 0.5) / 0.5
+    # leapfrog's energy error oscillates at O(h²) and does not grow
+    assert rel.max() < 3e-3
+    assert abs(rel[-1000:].max() - rel[:1000].max()) < 1e-4
+
+
+@pytest.mark.parametrize("method", ["dopri5", "dop853"])
+def test_adaptive_error_tracks_tolerance(toys, method):
+    errors = []
+    for rtol in (1e-6, 1e-8, 1e-10):
+        r = solvers.simulate("toy_forced", preset="zero", t_end=20.0, samples=401, method=method, rtol=rtol, atol=rtol)
+        errors.append(np.max(np.abs(r["y"] - forced_exact(r.t, 1.0))))
+    assert errors[0] > errors[1] > errors[2]
+    assert errors[2] < 1e-8
+
+
+def test_dense_output_between_steps(toys):
+    # far more samples than steps: nearly every sample is interpolated
+    r = solvers.simulate("toy_oscillator", preset="unit", t_end=50.0, samples=5001, method="dop853",
+                         rtol=1e-12, atol=1e-14)
+    assert r.steps < 1000
+    np.testing.assert_array_equal(r.t, np.linspace(0.0, 50.0, 5001))
+    assert np.max(np.abs(r["x"] - np.cos(r.t))) < 1e-10
+    assert np.max(np.abs(r["v"] + np.sin(r.t))) < 1e-10
+
+
+def test_dopri5_dense_output(toys):
+    r = solvers.simulate("toy_oscillator", preset="unit", t_end=20.0, samples=2001, method="dopri5",
+                         rtol=1e-10, atol=1e-12)
+    assert np.max(np.abs(r["x"] - np.cos(r.t))) < 1e-8
+
+
+def test_chunking_does_not_change_the_answer(toys):
+    """Bounded kernel calls (a few steps each) give the same numbers as one call."""
+    config = solvers.make_config("toy_forced", preset="zero", t_end=30.0, samples=301, rtol=1e-10, atol=1e-12)
+    whole = solvers.simulate_config(config)
+    pieces = []
+    for chunk in solvers.run(config, chunk_seconds=1e-7):  # forces the smallest chunks
+        pieces.append(chunk.y)
+    np.testing.assert_array_equal(np.concatenate(pieces), whole.y)
