@@ -69,6 +69,9 @@ def cmd_systems(args) -> int:
         ]
         print(json.dumps(data, indent=2))
         return 0
+    if not rows:
+        print(f"no systems of kind {args.kind!r}")
+        return 0
     width = max(len(s.name) for s in rows)
     kwidth = max(len(s.kind) for s in rows)
     for s in rows:

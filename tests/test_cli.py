@@ -1,0 +1,80 @@
+"""The command line, run as a real subprocess."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import solvers
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def explorer(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "explorer", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_version():
+    out = explorer("--version")
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"Dynamics Explorer {solvers.__version__}"
+
+
+def test_systems_json_lists_the_catalog():
+    out = explorer("systems", "--json")
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert [d["name"] for d in data] == solvers.list_systems()
+    lorenz = next(d for d in data if d["name"] == "lorenz")
+    assert lorenz["variables"] == ["x", "y", "z"]
+    assert lorenz["parameters"]["rho"] == 28.0
+
+
+def test_systems_table_and_kind_filter():
+    out = explorer("systems", "--kind", "map")
+    assert out.returncode == 0
+    names = [line.split()[0] for line in out.stdout.splitlines() if line and not line.startswith(("(", " "))]
+    assert set(solvers.list_systems("map")) <= set(names)
+
+
+def test_show():
+    out = explorer("show", "lorenz")
+    assert out.returncode == 0
+    assert "dx/dt = σ (y − x)" in out.stdout and "Lorenz, J. Atmos. Sci. 20" in out.stdout
+
+
+def test_run_prints_the_same_numbers_as_the_api():
+    out = explorer("run", "lorenz", "--preset", "classic", "--set", "rho=20", "--t-end", "5", "--samples", "11",
+                   "--json")
+    assert out.returncode == 0, out.stderr
+    r = solvers.simulate("lorenz", preset="classic", params={"rho": 20.0}, t_end=5.0, samples=11)
+    assert f"x={r['x'][-1]:.10g}" in out.stdout
+    assert "status   done" in out.stdout
+    config = json.loads(out.stdout.strip().splitlines()[-1])
+    assert config["params"]["rho"] == 20.0
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["run", "lorenz", "--set", "rho=-3"], "parameter 'rho' of 'lorenz': -3.0 is out of bounds"),
+        (["run", "lorenz", "--set", "rho=abc"], "parameter 'rho' of 'lorenz': 'abc' is not a number"),
+        (["run", "lorenz", "--set", "rho"], "--set: 'rho' is not of the form name=value"),
+        (["run", "lorenx"], "unknown system 'lorenx'; did you mean 'lorenz'"),
+        (["run", "lorenz", "--t-end", "-1"], "t_end: -1.0"),
+        (["run", "lorenz", "--method", "euler"], "method: 'euler' is not available"),
+        (["run", "lorenz", "--preset", "nope"], "preset 'nope'"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
+def test_bad_values_give_one_line_and_status_2(args, needle):
+    out = explorer(*args)
+    assert out.returncode == 2
+    assert out.stdout == ""
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1, out.stderr
+    assert needle in lines[0]
+    assert "Traceback" not in out.stderr
