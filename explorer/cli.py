@@ -53,6 +53,11 @@ def _float(text: str | None, name: str) -> float | None:
 
 def cmd_systems(args) -> int:
     rows = [get_system(n) for n in list_systems(args.kind)]
+    if args.markdown:
+        from .catalog_doc import catalog_markdown
+
+        sys.stdout.write(catalog_markdown())
+        return 0
     if args.json:
         data = [
             {
@@ -158,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("systems", help="list the catalog")
     p.add_argument("--kind", choices=["flow", "map", "ensemble", "pde"], help="only systems of this kind")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--markdown", action="store_true", help="the whole catalog as a Markdown page")
     p.set_defaults(func=cmd_systems)
 
     p = sub.add_parser("show", help="equations, parameters and presets of a system")

@@ -78,3 +78,12 @@ def test_bad_values_give_one_line_and_status_2(args, needle):
     assert len(lines) == 1, out.stderr
     assert needle in lines[0]
     assert "Traceback" not in out.stderr
+
+
+def test_docs_catalog_page_is_up_to_date():
+    """docs/catalog.md is generated from the catalog; regenerate it with
+    `explorer systems --markdown > docs/catalog.md`."""
+    from explorer.catalog_doc import catalog_markdown
+
+    page = (ROOT / "docs" / "catalog.md").read_text(encoding="utf-8")
+    assert page == catalog_markdown()
