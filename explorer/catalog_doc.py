@@ -8,7 +8,12 @@ import math
 from solvers.catalog import all_systems
 from solvers.spec import System
 
-KIND_TITLES = {"flow": "Flows", "map": "Maps", "ensemble": "Particle ensembles", "pde": "Partial differential equations"}
+KIND_TITLES = {
+    "flow": "Flows",
+    "map": "Maps",
+    "ensemble": "Particle ensembles",
+    "pde": "Partial differential equations",
+}
 
 
 def _value(v) -> str:

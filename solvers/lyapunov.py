@@ -255,12 +255,12 @@ def lyapunov_spectrum(
             if not is_map:
                 chunk = max(renorm, chunk // renorm * renorm)
 
-    n_transient = int(round(transient / h))
+    n_transient = round(transient / h)
     advance(n_transient, None, 0.0)
     sums[:] = 0.0
     Q[:, :] = np.eye(n)[:, :k]
     t_start = info[0]
-    n_steps = max(renorm, int(round(t_end / h)) // renorm * renorm)
+    n_steps = max(renorm, round(t_end / h) // renorm * renorm)
     rec: list | None = [] if history else None
     advance(n_steps, rec, t_start)
     exps = sums / (n_steps * h)

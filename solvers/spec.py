@@ -86,14 +86,14 @@ class Parameter:
                     f"{where}: {value!r} is not a number; expected a {self.kind} "
                     f"in {self.bounds_text()}"
                 )
+        if not math.isfinite(float(value)):
+            raise ValueError(f"{where}: {value!r} is not finite; allowed: {self.bounds_text()}")
         if self.kind == "int":
             if float(value) != int(value):
                 raise ValueError(f"{where}: {value!r} must be a whole number in {self.bounds_text()}")
             value = int(value)
         else:
             value = float(value)
-            if not math.isfinite(value):
-                raise ValueError(f"{where}: {value!r} is not finite; allowed: {self.bounds_text()}")
         lo, hi = self.bounds
         if not lo <= value <= hi:
             raise ValueError(f"{where}: {value!r} is out of bounds; allowed: {self.bounds_text()}")
@@ -216,7 +216,9 @@ class System:
     def default_params(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}
 
-    def validate_params(self, params: Mapping[str, Any] | None, base: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def validate_params(
+        self, params: Mapping[str, Any] | None, base: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
         """Full, validated parameter dict: ``base`` (defaults when None) updated by ``params``."""
         full = dict(self.default_params() if base is None else base)
         for key, value in (params or {}).items():
@@ -303,7 +305,7 @@ class RunConfig:
     def samples(self) -> int | None:
         if math.isinf(self.t_end):
             return None
-        return int(round((self.t_end - self.t0) / self.sample_interval)) + 1
+        return round((self.t_end - self.t0) / self.sample_interval) + 1
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -33,7 +33,9 @@ OSCILLATOR = System(
     variables=(Variable("x", "position"), Variable("v", "velocity")),
     parameters=(Parameter("omega", 1.0, "angular frequency", "1/s", (0.0, 100.0)),),
     presets=(Preset("unit", "x = 1 at rest", source="exact: x = cos ωt", initial=(1.0, 0.0)),),
-    invariants=(Invariant("energy", "E = (v² + ω² x²)/2", lambda v, p: 0.5 * (v["v"] ** 2 + p["omega"] ** 2 * v["x"] ** 2)),),
+    invariants=(
+        Invariant("energy", "E = (v² + ω² x²)/2", lambda v, p: 0.5 * (v["v"] ** 2 + p["omega"] ** 2 * v["x"] ** 2)),
+    ),
     reference="any mechanics textbook",
     rhs=oscillator_rhs,
     jacobian=oscillator_jac,

@@ -39,8 +39,14 @@ def _all_finite(y):
 
 
 @jit
-def _stages(f, A, c, t, y, p, h, K, tmp, first):
-    """Fill K[first:s] for one step from (t, y) with step h; K[0..first-1] given."""
+def _stages(f, A, c, t, y, p, h, K, tmp, kbuf, first):
+    """Fill K[first:s] for one step from (t, y) with step h; K[0..first-1] given.
+
+    The right-hand side writes into the 1-D buffer ``kbuf``, then it is
+    copied into K: passing a row view K[st] through a first-class function
+    call costs about three times the call itself (view creation and
+    reference counting), more than copying the row.
+    """
     n = y.size
     for st in range(first, c.size):
         for j in range(n):
@@ -48,7 +54,9 @@ def _stages(f, A, c, t, y, p, h, K, tmp, first):
             for r in range(st):
                 acc += A[st, r] * K[r, j]
             tmp[j] = y[j] + h * acc
-        f(t + c[st] * h, tmp, p, K[st])
+        f(t + c[st] * h, tmp, p, kbuf)
+        for j in range(n):
+            K[st, j] = kbuf[j]
 
 
 @kernel(i64(RHS, mat, vec, vec, vec, vec, vec, mat, i64, mat, vec, vec))
@@ -59,6 +67,7 @@ def erk_fixed(f, A, b, c, y, p, targets, out, max_steps, K, tmp, info):
     s = b.size
     t = info[0]
     h = info[1]
+    kbuf = np.empty(n)
     steps = 0
     i = 0
     status = OK
@@ -68,7 +77,7 @@ def erk_fixed(f, A, b, c, y, p, targets, out, max_steps, K, tmp, info):
             if steps >= max_steps:
                 status = PAUSED
                 break
-            _stages(f, A, c, t, y, p, h, K, tmp, 0)
+            _stages(f, A, c, t, y, p, h, K, tmp, kbuf, 0)
             for j in range(n):
                 acc = 0.0
                 for st in range(s):
@@ -123,7 +132,7 @@ def _error_norm(family, E, E3, K, h, scale, n):
 
 
 @jit
-def _prepare_dense(f, family, A_extra, C_extra, D, P, p, t_old, h, y_old, y, K, F, tmp, s):
+def _prepare_dense(f, family, A_extra, C_extra, D, P, p, t_old, h, y_old, y, K, F, tmp, kbuf, s):
     """Dense-output coefficients of the last step into F."""
     n = y.size
     if family == DENSE_DOPRI5:
@@ -143,7 +152,9 @@ def _prepare_dense(f, family, A_extra, C_extra, D, P, p, t_old, h, y_old, y, K, 
             for r in range(st):
                 acc += A_extra[e, r] * K[r, j]
             tmp[j] = y_old[j] + h * acc
-        f(t_old + C_extra[e] * h, tmp, p, K[st])
+        f(t_old + C_extra[e] * h, tmp, p, kbuf)
+        for j in range(n):
+            K[st, j] = kbuf[j]
     for j in range(n):
         dy = y[j] - y_old[j]
         F[0, j] = dy
@@ -232,6 +243,7 @@ def erk_adaptive(
     n = y.size
     s = b.size
     exponent = -1.0 / (order + 1)
+    kbuf = np.empty(n)
     t = info[0]
     h = info[1]
     t_old = info[5]
@@ -248,7 +260,7 @@ def erk_adaptive(
             out[i, :] = y
         else:
             if not dense_ready:
-                _prepare_dense(f, family, A_extra, C_extra, D, P, p, t_old, t - t_old, y_old, y, K, F, tmp, s)
+                _prepare_dense(f, family, A_extra, C_extra, D, P, p, t_old, t - t_old, y_old, y, K, F, tmp, kbuf, s)
                 dense_ready = True
             _dense_eval(family, (targets[i] - t_old) / (t - t_old), t - t_old, y_old, F, out[i])
         i += 1
@@ -268,13 +280,15 @@ def erk_adaptive(
                 h_try = t_stop - t
             for j in range(n):
                 K[0, j] = fy[j]
-            _stages(f, A, c, t, y, p, h_try, K, tmp, 1)
+            _stages(f, A, c, t, y, p, h_try, K, tmp, kbuf, 1)
             for j in range(n):
                 acc = 0.0
                 for st in range(s):
                     acc += b[st] * K[st, j]
                 ynew[j] = y[j] + h_try * acc
-            f(t + h_try, ynew, p, K[s])
+            f(t + h_try, ynew, p, kbuf)
+            for j in range(n):
+                K[s, j] = kbuf[j]
             for j in range(n):
                 scale[j] = atol + max(abs(y[j]), abs(ynew[j])) * rtol
             err = _error_norm(family, E, E3, K, h_try, scale, n)
@@ -313,7 +327,7 @@ def erk_adaptive(
                 out[i, :] = y
             else:
                 if not dense_ready:
-                    _prepare_dense(f, family, A_extra, C_extra, D, P, p, t_old, t - t_old, y_old, y, K, F, tmp, s)
+                    _prepare_dense(f, family, A_extra, C_extra, D, P, p, t_old, t - t_old, y_old, y, K, F, tmp, kbuf, s)
                     dense_ready = True
                 _dense_eval(family, (targets[i] - t_old) / (t - t_old), t - t_old, y_old, F, out[i])
             i += 1
