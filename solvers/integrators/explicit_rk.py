@@ -162,14 +162,19 @@ def _prepare_dense(f, family, A_extra, C_extra, D, P, p, t_old, h, y_old, y, K, 
         F[2, j] = 2.0 * dy - h * (K[s, j] + K[0, j])
     for k in range(D.shape[0]):
         for j in range(n):
-            acc = 0.0
-            for r in range(D.shape[1]):
-                acc += D[k, r] * K[r, j]
-            F[3 + k, j] = h * acc
+            F[3 + k, j] = 0.0
+        for r in range(D.shape[1]):
+            d = D[k, r]
+            if d != 0.0:  # a quarter of D is zero
+                for j in range(n):
+                    F[3 + k, j] += d * K[r, j]
+        for j in range(n):
+            F[3 + k, j] *= h
 
 
 @jit
-def _dense_eval(family, x, h, y_old, F, row):
+def _dense_eval(family, x, h, y_old, F, out, row):
+    """Write the interpolant at θ = x of the last step into out[row]."""
     n = y_old.size
     if family == DENSE_DOPRI5:
         for j in range(n):
@@ -178,18 +183,17 @@ def _dense_eval(family, x, h, y_old, F, row):
             for k in range(F.shape[0]):
                 acc += F[k, j] * xp
                 xp *= x
-            row[j] = y_old[j] + h * acc
+            out[row, j] = y_old[j] + h * acc
         return
+    # Horner-like nesting of Hairer's CONTD8: alternate factors x and (1 - x)
     m = F.shape[0]
+    x1 = 1.0 - x
     for j in range(n):
         acc = 0.0
         for i in range(m):
             acc += F[m - 1 - i, j]
-            if i % 2 == 0:
-                acc *= x
-            else:
-                acc *= 1.0 - x
-        row[j] = y_old[j] + acc
+            acc *= x if i % 2 == 0 else x1
+        out[row, j] = y_old[j] + acc
 
 
 @jit
@@ -262,7 +266,7 @@ def erk_adaptive(
             if not dense_ready:
                 _prepare_dense(f, family, A_extra, C_extra, D, P, p, t_old, t - t_old, y_old, y, K, F, tmp, kbuf, s)
                 dense_ready = True
-            _dense_eval(family, (targets[i] - t_old) / (t - t_old), t - t_old, y_old, F, out[i])
+            _dense_eval(family, (targets[i] - t_old) / (t - t_old), t - t_old, y_old, F, out, i)
         i += 1
     while i < targets.size:
         if steps >= max_steps:
@@ -329,7 +333,7 @@ def erk_adaptive(
                 if not dense_ready:
                     _prepare_dense(f, family, A_extra, C_extra, D, P, p, t_old, t - t_old, y_old, y, K, F, tmp, kbuf, s)
                     dense_ready = True
-                _dense_eval(family, (targets[i] - t_old) / (t - t_old), t - t_old, y_old, F, out[i])
+                _dense_eval(family, (targets[i] - t_old) / (t - t_old), t - t_old, y_old, F, out, i)
             i += 1
         # FSAL: the last stage is f(t_new, y_new)
         for j in range(n):
