@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .kernel_types import RHS, f64, i64, jit, kernel, mat, vec
+from .kernel_types import CRHS, RHS, cmat, cvec, f64, i64, jit, kernel, mat, variant, vec
 
 OK, PAUSED, NONFINITE, UNDERFLOW = 0, 1, 2, 3
 
@@ -36,6 +36,13 @@ def _all_finite(y):
         if not np.isfinite(y[j]):
             return False
     return True
+
+
+@jit
+def _abs2(z):
+    """|z|² for real and complex scalars alike (the kernels also run on the
+    complex spectral states of PDEs)."""
+    return (z * np.conj(z)).real
 
 
 @jit
@@ -67,7 +74,7 @@ def erk_fixed(f, A, b, c, y, p, targets, out, max_steps, K, tmp, info):
     s = b.size
     t = info[0]
     h = info[1]
-    kbuf = np.empty(n)
+    kbuf = np.empty_like(y)
     steps = 0
     i = 0
     status = OK
@@ -111,7 +118,7 @@ def _error_norm(family, E, E3, K, h, scale, n):
             for r in range(rows):
                 e += E[r] * K[r, j]
             e = h * e / scale[j]
-            acc += e * e
+            acc += _abs2(e)
         return np.sqrt(acc / n)
     # DOP853: 5th-order estimate, corrected by the 3rd-order one (Hairer's DOP853).
     n5 = 0.0
@@ -124,8 +131,8 @@ def _error_norm(family, E, E3, K, h, scale, n):
             e3 += E3[r] * K[r, j]
         e5 /= scale[j]
         e3 /= scale[j]
-        n5 += e5 * e5
-        n3 += e3 * e3
+        n5 += _abs2(e5)
+        n3 += _abs2(e3)
     if n5 == 0.0 and n3 == 0.0:
         return 0.0
     return abs(h) * n5 / np.sqrt((n5 + 0.01 * n3) * n)
@@ -204,8 +211,8 @@ def _initial_step(f, t, y, p, f0, order, rtol, atol, tmp, f1):
     d1 = 0.0
     for j in range(n):
         sc = atol + abs(y[j]) * rtol
-        d0 += (y[j] / sc) ** 2
-        d1 += (f0[j] / sc) ** 2
+        d0 += _abs2(y[j]) / sc**2
+        d1 += _abs2(f0[j]) / sc**2
     d0 = np.sqrt(d0 / n)
     d1 = np.sqrt(d1 / n)
     h0 = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
@@ -215,7 +222,7 @@ def _initial_step(f, t, y, p, f0, order, rtol, atol, tmp, f1):
     d2 = 0.0
     for j in range(n):
         sc = atol + abs(y[j]) * rtol
-        d2 += ((f1[j] - f0[j]) / sc) ** 2
+        d2 += _abs2(f1[j] - f0[j]) / sc**2
     d2 = np.sqrt(d2 / n) / h0
     if d1 <= 1e-15 and d2 <= 1e-15:
         h1 = max(1e-6, h0 * 1e-3)
@@ -224,14 +231,16 @@ def _initial_step(f, t, y, p, f0, order, rtol, atol, tmp, f1):
     return min(100.0 * h0, h1)
 
 
-@kernel(
-    i64(
-        RHS, i64, i64, mat, vec, vec, vec, vec, mat, mat, vec, mat,  # f family order A b c E E3 P A_extra C_extra D
-        vec, vec, vec, mat, f64, f64, f64, f64, i64,  # y p targets out rtol atol hmax t_stop max_steps
-        vec, vec, mat, mat, vec, vec, vec,  # fy y_old K F ynew tmp scale
+def _adaptive_signature(F, state, states):
+    return i64(
+        F, i64, i64, mat, vec, vec, vec, vec, mat, mat, vec, mat,  # f family order A b c E E3 P A_extra C_extra D
+        state, vec, vec, states, f64, f64, f64, f64, i64,  # y p targets out rtol atol hmax t_stop max_steps
+        state, state, states, states, state, state, vec,  # fy y_old K F ynew tmp scale
         vec,  # info
     )
-)
+
+
+@kernel(_adaptive_signature(RHS, vec, mat))
 def erk_adaptive(
     f, family, order, A, b, c, E, E3, P, A_extra, C_extra, D,
     y, p, targets, out, rtol, atol, hmax, t_stop, max_steps,
@@ -247,7 +256,7 @@ def erk_adaptive(
     n = y.size
     s = b.size
     exponent = -1.0 / (order + 1)
-    kbuf = np.empty(n)
+    kbuf = np.empty_like(y)
     t = info[0]
     h = info[1]
     t_old = info[5]
@@ -352,3 +361,10 @@ def erk_adaptive(
     info[5] = t_old
     info[6] = 1.0 if dense_ready else 0.0
     return status
+
+
+# The same kernels on complex states: the spectral coefficients of PDEs.  With
+# a right-hand side written in the interaction picture of the linear operator
+# (see solvers.pde) they are integrating-factor Runge–Kutta methods.
+erk_fixed_c = variant(erk_fixed, i64(CRHS, mat, vec, vec, cvec, vec, vec, cmat, i64, cmat, cvec, vec), "erk_fixed_c")
+erk_adaptive_c = variant(erk_adaptive, _adaptive_signature(CRHS, cvec, cmat), "erk_adaptive_c")

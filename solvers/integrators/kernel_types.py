@@ -18,28 +18,41 @@ i64 = types.int64
 vec = types.float64[::1]
 mat = types.float64[:, ::1]
 
+cvec = types.complex128[::1]
+cmat = types.complex128[:, ::1]
+
 RHS_SIG = types.void(f64, vec, vec, vec)
 JAC_SIG = types.void(f64, vec, vec, mat)
 RHS = types.FunctionType(RHS_SIG)
 JAC = types.FunctionType(JAC_SIG)
+# Spectral (complex) right-hand sides: f(t, v_hat, p, out_hat) for PDEs.
+CRHS_SIG = types.void(f64, cvec, vec, cvec)
+CRHS = types.FunctionType(CRHS_SIG)
 
 # Kernels never use fastmath: blow-up detection relies on isnan/isinf.
 JIT_OPTIONS = {"nogil": True, "cache": True, "error_model": "numpy"}
 
 
 def jit(func):
-    """Lazily typed helper (inlined into the kernels that call it)."""
+    """Lazily typed helper or system function."""
     return njit(**JIT_OPTIONS)(func)
+
+
+def inline(func):
+    """A kernel helper inlined at numba-IR level into every caller.  LLVM
+    declines to inline helpers with many array arguments, and a call that
+    passes a dozen array structs costs more than the step it serves."""
+    return njit(inline="always", **JIT_OPTIONS)(func)
 
 
 class LazyKernel:
     """A kernel with an explicit signature, compiled (or loaded from the
     on-disk cache) on first use rather than at import."""
 
-    def __init__(self, signature, func):
+    def __init__(self, signature, func, name=None):
         self.signature = signature
         self.py_func = func
-        self.__name__ = func.__name__
+        self.__name__ = name or func.__name__
         self.__doc__ = func.__doc__
         self._compiled = None
         self._lock = threading.Lock()
@@ -59,3 +72,9 @@ def kernel(signature):
         return LazyKernel(signature, func)
 
     return wrap
+
+
+def variant(base: LazyKernel, signature, name: str) -> LazyKernel:
+    """The same kernel code compiled for another signature (for example the
+    complex spectral states of PDEs): one source, two cached machine codes."""
+    return LazyKernel(signature, base.py_func, name)
