@@ -38,13 +38,6 @@ def jit(func):
     return njit(**JIT_OPTIONS)(func)
 
 
-def inline(func):
-    """A kernel helper inlined at numba-IR level into every caller.  LLVM
-    declines to inline helpers with many array arguments, and a call that
-    passes a dozen array structs costs more than the step it serves."""
-    return njit(inline="always", **JIT_OPTIONS)(func)
-
-
 class LazyKernel:
     """A kernel with an explicit signature, compiled (or loaded from the
     on-disk cache) on first use rather than at import."""
