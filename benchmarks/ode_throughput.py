@@ -208,8 +208,8 @@ def main(argv=None) -> int:
     ref_ours = ours("dop853", t_ref_end, n_samples(t_ref_end), rtol=REF_RTOL, atol=REF_ATOL)
     t_grid = ref_ours.t
     _, ref_scipy = scipy_run(lorenz_python, "DOP853", t_ref_end, t_grid, rtol=REF_RTOL, atol=REF_ATOL)
-    refs = {"ours": ref_ours.y, "scipy": ref_scipy}
-    ref_disagreement = {h: max_err(ref_ours.y, ref_scipy, t_grid <= h + 1e-9) for h in GROWTH_HORIZONS}
+    refs = {"ours": ref_ours.states, "scipy": ref_scipy}
+    ref_disagreement = {h: max_err(ref_ours.states, ref_scipy, t_grid <= h + 1e-9) for h in GROWTH_HORIZONS}
 
     def errors(t, y):
         """Max error on t ≤ ACC_WINDOW against each reference, and on each growth horizon."""
@@ -232,7 +232,7 @@ def main(argv=None) -> int:
         assert r.status == "done", r.message
         t_sc, (sol, ys) = best_time(lambda: scipy_run(fun, SCIPY_TO_OURS[method], t_end, r.t), scipy_repeats)
         nfev, attempts, rejected = our_nfev(method, t_end, r.t)
-        e_o, g_o = errors(r.t, r.y)
+        e_o, g_o = errors(r.t, r.states)
         e_s, g_s = errors(r.t, ys)
         if record_growth:
             growth_rows[f"ours {method}"] = g_o

@@ -22,6 +22,7 @@ import numpy as np
 
 from .catalog import get_system
 from .integrators import METHODS, STATUS_NONFINITE, STATUS_OK, STATUS_PAUSED, STATUS_UNDERFLOW, Stepper
+from .pde import SPECTRAL_FAMILIES, PhysicalStepper, SpectralStepper, check_initial, grid_of, initial_fields
 from .spec import RunConfig, System, close_matches
 
 DEFAULT_RTOL = 1e-9
@@ -60,11 +61,15 @@ def make_config(
     rtol: float | None = None,
     atol: float | None = None,
     seed: int | None = None,
+    domain: Sequence[float] | None = None,
+    n: int | Sequence[int] | None = None,
 ) -> RunConfig:
     """Validate a run request and resolve every default into a RunConfig.
 
     ``t_end`` may be ``math.inf`` (run until stopped) when ``sample_interval``
-    is given.  For maps ``t_end`` counts iterations.
+    is given.  For maps ``t_end`` counts iterations.  PDEs take a ``domain``
+    ((a, b), or ((ax, bx), (ay, by)) in 2-D) and ``n`` grid points per axis;
+    their ``initial`` is an array on the grid or a dict of arrays, one per field.
     """
     system = get_system(name)
     base = system.default_params()
@@ -80,35 +85,63 @@ def make_config(
         raise ValueError(f"seed: {seed!r} is not allowed; expected a non-negative integer")
     seed = int(seed)
 
-    n = system.state_size(full)
+    grid = None
+    if system.pde is not None:
+        g = dict(pre.grid) if (pre is not None and pre.grid) else {}
+        grid = system.pde.grid(g.get("n") if n is None else n, g.get("domain") if domain is None else domain)
+    elif domain is not None or n is not None:
+        raise ValueError(f"domain and n: {system.name!r} is a {system.kind}, not a PDE; it has no grid")
+    size = system.state_size(full, grid)
     if initial is None and pre is not None and pre.initial is not None:
         initial = pre.initial
-    if initial is None and pre is None and system.initial_state is None:
+    if initial is None and pre is None and system.initial_state is None and system.pde is None:
         # no state given: the first preset's state is the system's default
         first = next((q for q in system.presets if q.initial is not None), None)
-        if first is not None and len(first.initial) == n:
+        if first is not None and len(first.initial) == size:
             initial = first.initial
+    if initial is None and system.pde is not None:
+        if pre is None:
+            pre = next((q for q in system.presets if q.initial_fn is not None), None)
+            if pre is None:
+                raise ValueError(f"initial: {system.name!r} needs initial fields or a preset")
+            preset = pre.name
+        elif pre.initial_fn is None:
+            raise ValueError(f"initial: preset {pre.name!r} has no initial fields; give them")
+    if initial is not None and system.pde is not None and not _is_flat_state(initial, size):
+        if not isinstance(initial, Mapping):
+            fields = [v.name for v in system.variables]
+            if len(fields) != 1:
+                raise ValueError(f"initial: {system.name!r} has fields {fields}; give a dict of arrays")
+            initial = {fields[0]: initial}
+        initial = system.join(initial, full, grid)
     if initial is not None:
         try:
             y0 = np.asarray(initial, dtype=np.float64).ravel()
         except (TypeError, ValueError):
             raise ValueError(f"initial: {initial!r} is not a sequence of numbers") from None
-        if y0.size != n:
-            names = ", ".join(f"{v}[{s}]" if s > 1 else v for v, s in system.layout(full))
+        if y0.size != size:
+            names = ", ".join(f"{v}[{s}]" if s > 1 else v for v, s in system.layout(full, grid))
             raise ValueError(
                 f"initial: {y0.size} values given, but {system.name!r} with these parameters "
-                f"has a state of {n} values ({names})"
+                f"has a state of {size} values ({names})"
             )
         if not np.all(np.isfinite(y0)):
             raise ValueError(f"initial: contains non-finite values {y0[~np.isfinite(y0)][:3].tolist()}")
         initial_list = y0.tolist()
-    elif system.initial_state is not None:
+    elif system.initial_state is not None or system.pde is not None:
         initial_list = None
     else:
         raise ValueError(
-            f"initial: system {system.name!r} needs an initial state of {n} values "
+            f"initial: system {system.name!r} needs an initial state of {size} values "
             f"(or a preset: {', '.join(p.name for p in system.presets) or 'none'})"
         )
+    if pre is not None:
+        method = pre.method if method is None else method
+        dt = pre.dt if dt is None else dt
+        samples = pre.samples if (samples is None and sample_interval is None) else samples
+        if method is None or METHODS[method].adaptive:
+            rtol = pre.rtol if rtol is None else rtol
+            atol = pre.atol if atol is None else atol
 
     method = system.default_method if method is None else method
     if method not in system.methods:
@@ -155,8 +188,15 @@ def make_config(
             "for maps the interval must be a whole number of iterations"
         )
 
-    if meth.family in ("erk_fixed", "symplectic"):
+    if meth.fixed_step:
         dt = system.default_dt if dt is None else _positive("dt", dt)
+        if grid is not None and system.pde.max_dt is not None:
+            limit = system.pde.max_dt(grid, full)
+            if dt > limit:
+                raise ValueError(
+                    f"dt: {dt:g} exceeds the stability (CFL) limit {limit:.4g} of {method!r} on this grid "
+                    f"(dx = {grid.spacing():.4g}); use dt ≤ {limit:.4g}"
+                )
     elif dt is not None:
         dt = _positive("dt", dt)  # first step of an adaptive method
     if meth.adaptive:
@@ -181,13 +221,25 @@ def make_config(
         rtol=rtol,
         atol=atol,
         seed=seed,
+        grid=None if grid is None else grid.to_dict(),
     )
+
+
+def _is_flat_state(initial: Any, size: int) -> bool:
+    if isinstance(initial, Mapping):
+        return False
+    a = np.asarray(initial)
+    return a.ndim == 1 and a.size == size and not np.iscomplexobj(a) and a.dtype != object
 
 
 def check_config(config: RunConfig) -> RunConfig:
     """Re-validate a config that came from a file or another process."""
+    grid = config.grid or {}
     fresh = make_config(
         config.system,
+        preset=config.preset,
+        domain=grid.get("domain"),
+        n=grid.get("n"),
         params=config.params,
         initial=config.initial,
         t_end=config.t_end,
@@ -198,7 +250,6 @@ def check_config(config: RunConfig) -> RunConfig:
         atol=config.atol,
         seed=config.seed,
     )
-    fresh.preset = config.preset
     return fresh
 
 
@@ -252,22 +303,36 @@ def sample_times(config: RunConfig, start: int, count: int) -> np.ndarray:
     return t
 
 
-def make_stepper(config: RunConfig, system: System | None = None) -> Stepper:
+def make_stepper(config: RunConfig, system: System | None = None):
+    """The stepper of a run: ODE/map/ensemble steppers, or a PDE stepper
+    (spectral or physical) that also knows its grid."""
     system = system or get_system(config.system)
     meth = METHODS[config.method]
-    y0 = np.asarray(config.initial, dtype=np.float64) if config.initial is not None else system.make_initial(
-        config.params, config.seed
-    )
-    p = system.pack(config.params)
-    fn = system.accel if meth.family == "symplectic" else system.rhs
+    grid = grid_of(system, config)
+    if config.initial is not None:
+        y0 = np.asarray(config.initial, dtype=np.float64)
+    elif grid is not None:
+        y0 = initial_fields(system, system.preset(config.preset), grid, config.params, config.seed)
+    else:
+        y0 = system.make_initial(config.params, config.seed)
     dt = config.dt
-    if meth.family in ("erk_fixed", "symplectic"):
+    if meth.fixed_step:
         # A whole number of equal steps per sample interval: the step stays
         # constant for the whole run and samples fall on step points.
         per = max(1, math.ceil(config.sample_interval / dt - 1e-9))
         dt = config.sample_interval / per
     t_stop = math.inf if math.isinf(config.t_end) else config.t_end
-    return Stepper(meth, fn, y0, p, config.t0, dt, config.rtol or 0.0, config.atol or 0.0, t_stop)
+    rtol, atol = config.rtol or 0.0, config.atol or 0.0
+    if grid is not None and meth.family in SPECTRAL_FAMILIES:
+        stepper = SpectralStepper(system, config.method, grid, config.params, y0, config.t0, dt, rtol, atol, t_stop)
+    elif grid is not None:
+        stepper = PhysicalStepper(system, grid, config.params, meth, system.accel, y0,
+                                  system.pde.pack(config.params, grid), config.t0, dt, rtol, atol, t_stop)
+    else:
+        fn = system.accel if meth.family == "symplectic" else system.rhs
+        stepper = Stepper(meth, fn, y0, system.pack(config.params), config.t0, dt, rtol, atol, t_stop)
+    stepper.messages = check_initial(system, y0, grid, config.params) if grid is not None else []
+    return stepper
 
 
 def run(
@@ -284,9 +349,13 @@ def run(
     system = get_system(config.system)
     stepper = make_stepper(config, system)
     params = dict(config.params)
-    n = stepper.y.size
+    grid = getattr(stepper, "grid", None)
+    n = system.state_size(params, grid)  # floats per output row
+    internal = stepper.y.size
+    dtype = stepper.y.dtype
     total = config.samples  # None: until stopped
-    rows = int(max(1, min(MAX_BATCH_ROWS, BATCH_BYTES // (8 * n))))
+    rows = int(max(1, min(MAX_BATCH_ROWS, BATCH_BYTES // (stepper.y.itemsize * max(n, internal)))))
+    to_output = getattr(stepper, "to_output", None)
     written = 0
     max_steps = 16
     t_start_wall = time.perf_counter()
@@ -301,11 +370,14 @@ def run(
     if not np.all(np.isfinite(stepper.y)):
         yield finish(BLOWUP, f"the initial state is not finite at t = {stepper.t:g}")
         return
+    if stepper.messages:
+        # warnings about the set-up (unresolved or non-periodic data) come first
+        yield Chunk(np.empty(0), np.empty((0, n)), {}, RUNNING, stepper.t, 0.0, 0, "\n".join(stepper.messages))
 
     while True:
         batch = rows if total is None else min(rows, total - written)
         targets = sample_times(config, written, batch)
-        out = np.empty((batch, n))
+        out = np.empty((batch, internal), dtype=dtype)
         done_in_batch = 0
         while done_in_batch < batch:
             events = []
@@ -323,10 +395,11 @@ def run(
                 rate = per_call / elapsed
                 max_steps = int(min(max(1, rate * chunk_seconds), 4 * max_steps, 10**9))
             ts = targets[done_in_batch : done_in_batch + k].copy()
-            ys = out[done_in_batch : done_in_batch + k].copy()
+            ys = out[done_in_batch : done_in_batch + k]
+            ys = to_output(ts, ys) if to_output is not None else ys.copy()
             done_in_batch += k
             written += k
-            inv = system.evaluate_invariants(ys, params) if k else {}
+            inv = system.evaluate_invariants(ys, params, grid) if k else {}
             finished = total is not None and written >= total
             if status == STATUS_NONFINITE:
                 yield Chunk(ts, ys, inv, BLOWUP, stepper.t, written / total if total else 0.0, taken,
@@ -368,7 +441,12 @@ def _apply_mailbox(mailbox: ParameterMailbox, system: System, params: dict, step
             refused[key] = str(exc)
     if applied:
         params.update(applied)
-        stepper.set_params(system.pack(params))
+        if isinstance(stepper, SpectralStepper):
+            stepper.set_params(params)
+        elif isinstance(stepper, PhysicalStepper):
+            stepper.set_params(system.pde.pack(params, stepper.grid))
+        else:
+            stepper.set_params(system.pack(params))
     event = {"t": stepper.t, "applied": applied}
     if refused:
         event["refused"] = refused
@@ -382,18 +460,38 @@ class Result:
     time on axis 0, ``result.invariants`` each invariant over ``result.t``.
     """
 
-    def __init__(self, config: RunConfig, t, y, invariants, status, message, steps, wall, events):
+    def __init__(self, config: RunConfig, t, y, invariants, status, message, steps, wall, events, messages=()):
         self.config = config
         self.system = get_system(config.system)
+        self.grid = grid_of(self.system, config)
+        self.messages = list(messages)
         self.t = t
-        self.y = y
+        self.states = y
         self.invariants = invariants
         self.status = status
         self.message = message
         self.steps = steps
         self.wall_time = wall
         self.events = events
-        self._vars = self.system.split(y, config.params)
+        self._vars = self.system.split(y, config.params, self.grid)
+
+    @property
+    def x(self) -> np.ndarray:
+        """Grid coordinates of a PDE's fields along x."""
+        if self.grid is None:
+            raise AttributeError(f"{self.system.name!r} is not a PDE; it has no grid")
+        return self.grid.x
+
+    @property
+    def y(self) -> np.ndarray:
+        """Grid coordinates along y of a 2-D PDE's fields (the full state
+        array of any run is ``result.states``)."""
+        if self.grid is None or self.grid.dims != 2:
+            raise AttributeError(
+                "result.y is the y coordinate of a 2-D PDE; the samples of the whole state are result.states, "
+                "a variable named 'y' is result['y']"
+            )
+        return self.grid.y
 
     @property
     def variables(self) -> tuple[str, ...]:
@@ -422,7 +520,7 @@ class Result:
 def simulate_config(config: RunConfig, *, stop: threading.Event | None = None, progress=None) -> Result:
     """Drive :func:`run` to the end and gather every sample."""
     system = get_system(config.system)
-    n = system.state_size(config.params)
+    n = system.state_size(config.params, grid_of(system, config))
     if config.samples is None:
         raise ValueError("t_end: simulate() needs a finite t_end (use run() to run until stopped)")
     need = config.samples * n * 8
@@ -435,10 +533,13 @@ def simulate_config(config: RunConfig, *, stop: threading.Event | None = None, p
     y = np.empty((config.samples, n))
     inv: dict[str, list[np.ndarray]] = {}
     events: list[dict] = []
+    messages: list[str] = []
     i = 0
     t0 = time.perf_counter()
     last = None
     for chunk in run(config, stop=stop):
+        if chunk.message and chunk.status == RUNNING:
+            messages.append(chunk.message)
         k = chunk.t.size
         t[i : i + k] = chunk.t
         y[i : i + k] = chunk.y
@@ -455,7 +556,7 @@ def simulate_config(config: RunConfig, *, stop: threading.Event | None = None, p
         if not invariants:
             invariants = {name: np.empty(0) for name in (v.name for v in system.invariants)}
     return Result(config, t, y, invariants, last.status, last.message, last.steps,
-                  time.perf_counter() - t0, events)
+                  time.perf_counter() - t0, events, messages)
 
 
 def simulate(
@@ -471,16 +572,21 @@ def simulate(
     rtol: float | None = None,
     atol: float | None = None,
     seed: int | None = None,
+    domain: Sequence[float] | None = None,
+    n: int | Sequence[int] | None = None,
 ) -> Result:
     """Run a system of the catalog and return all its samples.
 
     ``samples`` values are spaced uniformly from 0 to ``t_end`` inclusive
     (adaptive methods interpolate them with their dense output).  For maps
-    ``t_end`` counts iterations.  Every argument is validated;
-    a bad one raises ``ValueError`` naming it, its value and what is allowed.
+    ``t_end`` counts iterations.  PDEs take ``domain`` and ``n`` (grid
+    points per axis) and return fields indexed [time, x] or [time, y, x];
+    ``result.x`` (and ``result.y`` in 2-D) are the grid coordinates.  Every
+    argument is validated; a bad one raises ``ValueError`` naming it, its
+    value and what is allowed.
     """
     config = make_config(
         name, preset=preset, params=params, initial=initial, t_end=t_end, samples=samples,
-        method=method, dt=dt, rtol=rtol, atol=atol, seed=seed,
+        method=method, dt=dt, rtol=rtol, atol=atol, seed=seed, domain=domain, n=n,
     )
     return simulate_config(config)

@@ -113,14 +113,18 @@ class Parameter:
 
 @dataclass(frozen=True)
 class Variable:
-    """A state variable.  ``size`` is 1, a fixed count, or the name of an
+    """A state variable.  ``size`` is 1, a fixed count, the name of an
     ``int`` parameter giving the count (a block such as the N phases of a
-    Kuramoto ensemble); ``result[name]`` then has shape (samples, size)."""
+    Kuramoto ensemble; ``result[name]`` then has shape (samples, size)), or
+    ``"grid"`` for a field of a PDE (shape (samples, nx) or (samples, ny, nx)).
+    A ``complex`` field takes two floats per point in the state vector
+    (interleaved real and imaginary parts) and reads back as complex."""
 
     name: str
     meaning: str
     unit: str = "1"
     size: int | str = 1
+    complex: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,17 @@ class Preset:
     initial: tuple[float, ...] | None = None
     t_end: float | None = None
     description: str = ""
+    # PDEs: the grid, numerics and the initial fields as a function of the
+    # grid, parameters and a random generator; ``exact(t, grid, params)``
+    # returns the exact fields (as a dict) where the preset has a solution.
+    grid: Mapping[str, Any] | None = None
+    method: str | None = None
+    dt: float | None = None
+    rtol: float | None = None
+    atol: float | None = None
+    samples: int | None = None
+    initial_fn: Callable[..., Mapping[str, np.ndarray]] | None = None
+    exact: Callable[..., Mapping[str, np.ndarray]] | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +178,7 @@ class System:
     parameters: tuple[Parameter, ...]
     equations: str
     reference: str
-    rhs: Any
+    rhs: Any = None
     presets: tuple[Preset, ...] = ()
     invariants: tuple[Invariant, ...] = ()
     description: str = ""
@@ -179,10 +194,15 @@ class System:
     smooth: bool = True
     time_unit: str = "1"
     tags: tuple[str, ...] = ()
+    pde: Any = None  # a solvers.pde.PDE for kind "pde"
 
     def __post_init__(self):
         if self.kind not in KINDS:
             raise ValueError(f"system {self.name!r}: kind {self.kind!r} not in {KINDS}")
+        if (self.kind == "pde") != (self.pde is not None):
+            raise ValueError(f"system {self.name!r}: a PDE needs its pde description, and only a PDE has one")
+        if self.kind != "pde" and self.rhs is None:
+            raise ValueError(f"system {self.name!r}: flows, maps and ensembles need a right-hand side")
         if self.default_method not in self.methods:
             raise ValueError(f"system {self.name!r}: default method not in its methods")
 
@@ -238,25 +258,59 @@ class System:
         return np.asarray(values, dtype=np.float64)
 
     # -- state layout -----------------------------------------------------
-    def layout(self, params: Mapping[str, Any]) -> list[tuple[str, int]]:
-        """(name, size) of each variable block, in state-vector order."""
+    def layout(self, params: Mapping[str, Any], grid=None) -> list[tuple[str, int]]:
+        """(name, number of floats) of each variable block, in state-vector order."""
         out = []
         for v in self.variables:
-            size = params[v.size] if isinstance(v.size, str) else v.size
-            out.append((v.name, int(size)))
+            if v.size == "grid":
+                if grid is None:
+                    raise ValueError(f"system {self.name!r}: the layout of a field needs the grid")
+                size = grid.size
+            elif isinstance(v.size, str):
+                size = params[v.size]
+            else:
+                size = v.size
+            out.append((v.name, int(size) * (2 if v.complex else 1)))
         return out
 
-    def state_size(self, params: Mapping[str, Any]) -> int:
-        return sum(size for _, size in self.layout(params))
+    def state_size(self, params: Mapping[str, Any], grid=None) -> int:
+        return sum(size for _, size in self.layout(params, grid))
 
-    def split(self, states: np.ndarray, params: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    def split(self, states: np.ndarray, params: Mapping[str, Any], grid=None) -> dict[str, np.ndarray]:
         """Views of each variable in ``states`` (time on axis 0)."""
         out, i = {}, 0
-        for (name, size), var in zip(self.layout(params), self.variables):
+        for (name, size), var in zip(self.layout(params, grid), self.variables):
             block = states[..., i : i + size]
-            out[name] = block[..., 0] if (size == 1 and var.size == 1) else block
+            if var.complex:
+                block = np.ascontiguousarray(block).view(np.complex128)
+            if var.size == "grid":
+                block = block.reshape(*block.shape[:-1], *grid.shape)
+            elif size == 1 and var.size == 1:
+                block = block[..., 0]
+            out[name] = block
             i += size
         return out
+
+    def join(self, fields: Mapping[str, np.ndarray], params: Mapping[str, Any], grid=None) -> np.ndarray:
+        """The state vector of a set of fields/variables (inverse of :meth:`split`)."""
+        parts = []
+        for (name, size), var in zip(self.layout(params, grid), self.variables):
+            if name not in fields:
+                raise ValueError(f"initial: no values given for {name!r}; {self.name!r} needs "
+                                 + ", ".join(repr(v.name) for v in self.variables))
+            a = np.asarray(fields[name])
+            if var.complex:
+                a = np.ascontiguousarray(a, dtype=np.complex128).reshape(-1).view(np.float64)
+            else:
+                if np.iscomplexobj(a):
+                    raise ValueError(f"initial: {name!r} is a real field but complex values were given")
+                a = np.asarray(a, dtype=np.float64).reshape(-1)
+            if a.size != size:
+                shape = grid.shape if var.size == "grid" else (size,)
+                raise ValueError(f"initial: {name!r} has {a.size // (2 if var.complex else 1)} values; "
+                                 f"expected shape {shape}")
+            parts.append(a)
+        return np.ascontiguousarray(np.concatenate(parts))
 
     def make_initial(self, params: Mapping[str, Any], seed: int | None) -> np.ndarray:
         if self.initial_state is None:
@@ -265,10 +319,14 @@ class System:
         y0 = np.ascontiguousarray(self.initial_state(params, rng), dtype=np.float64)
         return y0
 
-    def evaluate_invariants(self, states: np.ndarray, params: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    def evaluate_invariants(self, states: np.ndarray, params: Mapping[str, Any], grid=None) -> dict[str, np.ndarray]:
+        """Each invariant over the samples.  PDE invariants also receive the
+        grid (as ``values["grid"]``) for their spectral derivatives."""
         if not self.invariants:
             return {}
-        values = self.split(states, params)
+        values = self.split(states, params, grid)
+        if grid is not None:
+            values["grid"] = grid
         return {inv.name: np.asarray(inv.fn(values, params), dtype=np.float64) for inv in self.invariants}
 
     def describe(self) -> str:
@@ -300,6 +358,7 @@ class RunConfig:
     atol: float | None = None
     seed: int | None = None
     t0: float = 0.0
+    grid: dict[str, Any] | None = None
 
     @property
     def samples(self) -> int | None:

@@ -81,7 +81,7 @@ def short_horizon(system):
 def test_presets_run_without_nan(system, preset):
     r = solvers.simulate(system.name, preset=preset.name, t_end=short_horizon(system), samples=11, seed=1)
     assert r.status == "done", r.message
-    assert np.all(np.isfinite(r.y))
+    assert np.all(np.isfinite(r.states))
     for name, values in r.invariants.items():
         assert np.all(np.isfinite(values)), name
 
@@ -125,7 +125,7 @@ def test_agrees_with_scipy_dop853(system):
                                  rtol=1e-12, atol=1e-12)
     ours = solvers.simulate_config(config)
     p = system.pack(config.params)
-    y0 = ours.y[0].copy()
+    y0 = ours.states[0].copy()
     buf = np.empty_like(y0)
 
     def f(t, y):
@@ -135,7 +135,7 @@ def test_agrees_with_scipy_dop853(system):
     ref = solve_ivp(f, (0.0, config.t_end), y0, method="DOP853", rtol=1e-12, atol=1e-12, t_eval=ours.t)
     assert ref.success
     scale = np.maximum(np.abs(ref.y.T).max(axis=0), 1.0)
-    assert np.max(np.abs(ours.y - ref.y.T) / scale) < 1e-8
+    assert np.max(np.abs(ours.states - ref.y.T) / scale) < 1e-8
 
 
 @pytest.mark.parametrize("system", [s for s in SYSTEMS if s.jacobian is not None], ids=ids)

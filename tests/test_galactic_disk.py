@@ -294,7 +294,7 @@ def test_a_million_particles_take_a_few_steps():
     wall = time.perf_counter() - t0
     assert r.status == "done" and r.steps == 5
     assert r["z"].shape == (2, n) and r["vz"].shape == (2, n)
-    assert np.all(np.isfinite(r.y))
+    assert np.all(np.isfinite(r.states))
     e = r.invariants["energy"]
     assert e.shape == (2, n)
     keep = e[0] > 1e-3

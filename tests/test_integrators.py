@@ -86,4 +86,4 @@ def test_chunking_does_not_change_the_answer(toys):
     pieces = []
     for chunk in solvers.run(config, chunk_seconds=1e-7):  # forces the smallest chunks
         pieces.append(chunk.y)
-    np.testing.assert_array_equal(np.concatenate(pieces), whole.y)
+    np.testing.assert_array_equal(np.concatenate(pieces), whole.states)

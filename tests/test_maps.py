@@ -35,7 +35,7 @@ def test_presets_run(name):
     for pre in get_system(name).presets:
         r = solvers.simulate(name, preset=pre.name, t_end=1000, samples=1001)
         assert r.status == "done", (pre.name, r.message)
-        assert np.all(np.isfinite(r.y))
+        assert np.all(np.isfinite(r.states))
         assert r.t[1] == 1.0  # one sample per iteration
 
 
@@ -206,16 +206,16 @@ def test_leslie_prey_alone_settle_at_carrying_level():
 def test_leslie_equilibrium_preset_converges_to_stable_coexistence():
     pre = get_system("leslie_predator_prey").preset("equilibrium")
     r = solvers.simulate("leslie_predator_prey", preset="equilibrium", t_end=2000, samples=2001)
-    y_star, radius = _fixed_point("leslie_predator_prey", pre.params, r.y[-1])
+    y_star, radius = _fixed_point("leslie_predator_prey", pre.params, r.states[-1])
     assert radius < 1.0
     assert np.all(y_star > 0)
-    np.testing.assert_allclose(r.y[-1], y_star, rtol=1e-9)
+    np.testing.assert_allclose(r.states[-1], y_star, rtol=1e-9)
 
 
 def test_leslie_cycles_preset_circulates_around_unstable_coexistence():
     pre = get_system("leslie_predator_prey").preset("cycles")
     r = solvers.simulate("leslie_predator_prey", preset="cycles", t_end=5000, samples=5001)
-    tail = r.y[-2000:]
+    tail = r.states[-2000:]
     y_star, radius = _fixed_point("leslie_predator_prey", pre.params, tail.mean(axis=0))
     assert radius > 1.0  # the coexistence point repels (Neimark–Sacker)
     assert np.all(y_star > 0)

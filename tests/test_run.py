@@ -80,9 +80,9 @@ def test_mailbox_applies_between_chunks():
     assert t[k] == pytest.approx(t_change) or t[k] > t_change
     first = solvers.simulate("lorenz", preset="classic", t_end=t_change, samples=2, method="rk4", dt=0.001)
     # the run's fixed step is interval/ceil(interval/dt); the reference uses the same step
-    second = solvers.simulate("lorenz", params={"rho": 15.0}, initial=first.y[-1], t_end=4.0 - t_change,
+    second = solvers.simulate("lorenz", params={"rho": 15.0}, initial=first.states[-1], t_end=4.0 - t_change,
                               samples=2, method="rk4", dt=0.001)
-    assert abs(y[-1] - second.y[-1]).max() < 1e-6
+    assert abs(y[-1] - second.states[-1]).max() < 1e-6
 
 
 def test_blow_up_keeps_data_adaptive(toys):
@@ -101,7 +101,7 @@ def test_blow_up_keeps_data_fixed_step(toys):
     assert r.status == BLOWUP
     assert "non-finite" in r.message
     assert 0.98 <= r.t[-1] < 1.3
-    assert np.all(np.isfinite(r.y))
+    assert np.all(np.isfinite(r.states))
     np.testing.assert_allclose(r["y"][r.t < 0.9], 1.0 / (1.0 - r.t[r.t < 0.9]), rtol=1e-4)
 
 
@@ -112,7 +112,7 @@ def test_config_json_round_trip_reproduces_bit_for_bit():
     assert again == config
     a = solvers.simulate_config(config)
     b = solvers.simulate_config(again)
-    np.testing.assert_array_equal(a.y, b.y)
+    np.testing.assert_array_equal(a.states, b.states)
     np.testing.assert_array_equal(a.t, b.t)
 
 

@@ -87,7 +87,7 @@ def test_presets_run_without_blowup(name):
     for pre in system.presets:
         r = solvers.simulate(name, preset=pre.name, t_end=20.0, samples=201, method="rk4", seed=1)
         assert r.status == "done", (pre.name, r.message)
-        assert np.all(np.isfinite(r.y))
+        assert np.all(np.isfinite(r.states))
 
 
 def test_rossler_largest_exponent_matches_sprott():

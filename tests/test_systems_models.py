@@ -56,7 +56,7 @@ def test_presets_run(name):
     for pre in s.presets:
         r = solvers.simulate(name, preset=pre.name, t_end=min(pre.t_end or 10.0, 20.0), samples=201)
         assert r.status == "done", (pre.name, r.message)
-        assert np.all(np.isfinite(r.y))
+        assert np.all(np.isfinite(r.states))
 
 
 @pytest.mark.parametrize("name", FLOWS)

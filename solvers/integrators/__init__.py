@@ -26,7 +26,11 @@ class Method:
 
     @property
     def adaptive(self) -> bool:
-        return self.family == "erk_adaptive"
+        return self.family in ("erk_adaptive", "if_adaptive")
+
+    @property
+    def fixed_step(self) -> bool:
+        return self.family in ("erk_fixed", "symplectic", "etd", "if_fixed", "split_step")
 
 
 METHODS: dict[str, Method] = {
@@ -38,6 +42,13 @@ METHODS: dict[str, Method] = {
         Method("leapfrog", "symplectic", 2, "velocity Verlet (kick–drift–kick), symplectic, fixed step"),
         Method("yoshida4", "symplectic", 4, "Yoshida's 4th-order symplectic composition, fixed step"),
         Method("map", "map", 0, "iteration of the map"),
+        # pseudo-spectral PDEs (solvers.pde)
+        Method("etdrk4", "etd", 4, "exponential time differencing RK4 (Cox–Matthews; Kassam–Trefethen), fixed step"),
+        Method("ifrk4", "if_fixed", 4, "integrating-factor RK4 (Lawson), fixed step", RK4),
+        Method("if_dopri5", "if_adaptive", 5, "integrating-factor Dormand–Prince 5(4), adaptive", DOPRI5),
+        Method("if_dop853", "if_adaptive", 8, "integrating-factor Dormand–Prince 8(5,3), adaptive", DOP853),
+        Method("ssf2", "split_step", 2, "Strang split-step Fourier, fixed step, unitary"),
+        Method("ssf4", "split_step", 4, "4th-order (Yoshida) split-step Fourier, fixed step, unitary"),
     )
 }
 
@@ -156,4 +167,7 @@ class Stepper:
 
 def kernels_to_warm():
     """Every integrator kernel, for a background warm-up at start-up."""
-    return [explicit_rk.erk_fixed, explicit_rk.erk_adaptive, symplectic.kdk, maps.iterate]
+    from . import etdrk4, split_step
+
+    return [explicit_rk.erk_fixed, explicit_rk.erk_adaptive, symplectic.kdk, maps.iterate,
+            explicit_rk.erk_fixed_c, explicit_rk.erk_adaptive_c, etdrk4.etdrk4, split_step.split_step]
