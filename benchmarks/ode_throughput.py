@@ -98,8 +98,9 @@ def n_samples(t_end: float, dt: float | None = SAMPLE_DT) -> int:
 
 
 def ours(method: str, t_end: float, samples: int, rtol=RTOL, atol=ATOL):
-    return solvers.simulate("lorenz", params=PARAMS, initial=Y0, t_end=t_end, samples=samples,
-                            method=method, rtol=rtol, atol=atol)
+    return solvers.simulate(
+        "lorenz", params=PARAMS, initial=Y0, t_end=t_end, samples=samples, method=method, rtol=rtol, atol=atol
+    )
 
 
 def scipy_run(fun, method: str, t_end: float, t_eval, rtol=RTOL, atol=ATOL, dense=False):
@@ -165,8 +166,9 @@ class Table:
         self.rows.append([str(c) for c in cells])
 
     def markdown(self) -> str:
-        widths = [max(len(h), *(len(r[i]) for r in self.rows)) if self.rows else len(h)
-                  for i, h in enumerate(self.headers)]
+        widths = [
+            max(len(h), *(len(r[i]) for r in self.rows)) if self.rows else len(h) for i, h in enumerate(self.headers)
+        ]
         line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"  # noqa: E731
         sep = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
         return "\n".join([line(self.headers), sep, *(line(r) for r in self.rows)])
@@ -187,10 +189,14 @@ def main(argv=None) -> int:
     print("ODE throughput benchmark" + (" (--quick)" if quick else ""))
     for key, val in info.items():
         print(f"  {key:7s} {val}")
-    print(f"  Lorenz σ={SIGMA:g} ρ={RHO:g} β=8/3, x0={Y0}; rtol={RTOL:g}, atol={ATOL:g}; "
-          f"samples every {SAMPLE_DT:g} time units")
-    print(f"  errors: max |Δ| over x, y, z at the sample times with t ≤ {ACC_WINDOW:g}, against "
-          f"references at rtol={REF_RTOL:g}, atol={REF_ATOL:g}")
+    print(
+        f"  Lorenz σ={SIGMA:g} ρ={RHO:g} β=8/3, x0={Y0}; rtol={RTOL:g}, atol={ATOL:g}; "
+        f"samples every {SAMPLE_DT:g} time units"
+    )
+    print(
+        f"  errors: max |Δ| over x, y, z at the sample times with t ≤ {ACC_WINDOW:g}, against "
+        f"references at rtol={REF_RTOL:g}, atol={REF_ATOL:g}"
+    )
     print(f"  ours: best of {our_repeats}; scipy: best of 2 at t = 200, one run at t = 1000\n")
 
     # warm-up: compile or load every kernel used below
@@ -221,8 +227,18 @@ def main(argv=None) -> int:
         growth = {h: max_err(yy, refs["ours"][: tt.size], tt <= h + 1e-9) for h in GROWTH_HORIZONS}
         return e, growth
 
-    table = Table(["case", "t_end", "ours [ms]", "scipy [ms]", "scipy/ours", "RHS evals ours / scipy",
-                   f"max err t≤{ACC_WINDOW:g} ours", "scipy"])
+    table = Table(
+        [
+            "case",
+            "t_end",
+            "ours [ms]",
+            "scipy [ms]",
+            "scipy/ours",
+            "RHS evals ours / scipy",
+            f"max err t≤{ACC_WINDOW:g} ours",
+            "scipy",
+        ]
+    )
     growth_rows: dict[str, dict] = {}
     findings: list[str] = []
 
@@ -238,26 +254,43 @@ def main(argv=None) -> int:
             growth_rows[f"ours {method}"] = g_o
             growth_rows[f"scipy {SCIPY_TO_OURS[method]}"] = g_s
         ratio = t_sc / t_ours
-        table.add(label, f"{t_end:g}", fmt_ms(t_ours), fmt_ms(t_sc), f"{ratio:.0f}×",
-                  f"{nfev} / {sol.nfev}",
-                  f"{e_o['ours']:.1e} / {e_o['scipy']:.1e}", f"{e_s['ours']:.1e} / {e_s['scipy']:.1e}")
+        table.add(
+            label,
+            f"{t_end:g}",
+            fmt_ms(t_ours),
+            fmt_ms(t_sc),
+            f"{ratio:.0f}×",
+            f"{nfev} / {sol.nfev}",
+            f"{e_o['ours']:.1e} / {e_o['scipy']:.1e}",
+            f"{e_s['ours']:.1e} / {e_s['scipy']:.1e}",
+        )
         worse = max(e_o.values()) > 1.1 * max(e_s.values())
-        return {"ratio": ratio, "ours": t_ours, "scipy": t_sc, "steps": attempts, "rejected": rejected,
-                "worse": worse, "nfev": (nfev, sol.nfev)}
+        return {
+            "ratio": ratio,
+            "ours": t_ours,
+            "scipy": t_sc,
+            "steps": attempts,
+            "rejected": rejected,
+            "worse": worse,
+            "nfev": (nfev, sol.nfev),
+        }
 
     results = {}
     for t_end in horizons:
         reps = 2 if t_end <= 200 else 1
         results[("dop853", "python", t_end)] = compare(
-            "dop853 vs DOP853, Python RHS", "dop853", lorenz_python, t_end, reps, record_growth=t_end == 200)
+            "dop853 vs DOP853, Python RHS", "dop853", lorenz_python, t_end, reps, record_growth=t_end == 200
+        )
     for t_end in horizons:
         reps = 2 if t_end <= 200 else 1
         results[("dop853", "numba", t_end)] = compare(
-            "dop853 vs DOP853, numba RHS", "dop853", lorenz_numba, t_end, reps)
+            "dop853 vs DOP853, numba RHS", "dop853", lorenz_numba, t_end, reps
+        )
     for t_end in horizons:
         reps = 2 if t_end <= 200 else 1
         results[("dopri5", "python", t_end)] = compare(
-            "dopri5 vs RK45, Python RHS", "dopri5", lorenz_python, t_end, reps, record_growth=t_end == 200)
+            "dopri5 vs RK45, Python RHS", "dopri5", lorenz_python, t_end, reps, record_growth=t_end == 200
+        )
 
     print(table.markdown())
     print("\nRHS evals: ours counted exactly by a counting copy of the Lorenz RHS run through the same kernel;")
@@ -272,47 +305,67 @@ def main(argv=None) -> int:
     print(growth.markdown())
     print("Lorenz is chaotic (largest Lyapunov exponent ≈ 0.91): any error grows like e^(0.9 t).  By t ≈ 30 even")
     print("the two rtol=1e-13 references disagree visibly and by t ≈ 40 all runs have lost the orbit, so no")
-    print("integrator at rtol=1e-9 tracks the true orbit to t = 200 or 1000.  Errors are judged on "
-          f"t ≤ {ACC_WINDOW:g}; the long horizons measure throughput only.\n")
+    print(
+        "integrator at rtol=1e-9 tracks the true orbit to t = 200 or 1000.  Errors are judged on "
+        f"t ≤ {ACC_WINDOW:g}; the long horizons measure throughput only.\n"
+    )
 
     # fixed-step throughput
-    fixed = Table(["method", "system", "dt", "steps", "wall [ms]", "steps/s", "RHS (force) evals/s",
-                   "max rel. energy error"])
+    fixed = Table(
+        ["method", "system", "dt", "steps", "wall [ms]", "steps/s", "RHS (force) evals/s", "max rel. energy error"]
+    )
     t_fixed = 100.0 if quick else 1000.0
     dt = 1e-3
-    t_rk4, r = best_time(lambda: solvers.simulate("lorenz", params=PARAMS, initial=Y0, t_end=t_fixed, samples=11,
-                                                  method="rk4", dt=dt), 5)
-    fixed.add("rk4", "lorenz", f"{dt:g}", r.steps, fmt_ms(t_rk4), f"{r.steps / t_rk4:.3g}",
-              f"{4 * r.steps / t_rk4:.3g}", "—")
+    t_rk4, r = best_time(
+        lambda: solvers.simulate("lorenz", params=PARAMS, initial=Y0, t_end=t_fixed, samples=11, method="rk4", dt=dt), 5
+    )
+    fixed.add(
+        "rk4", "lorenz", f"{dt:g}", r.steps, fmt_ms(t_rk4), f"{r.steps / t_rk4:.3g}", f"{4 * r.steps / t_rk4:.3g}", "—"
+    )
     try:
         hh = solvers.get_system("henon_heiles")
     except ValueError:
         leap_note = "leapfrog: skipped (no 'henon_heiles' system in the catalog yet)"
     else:
         preset = hh.presets[0].name if hh.presets else None
-        leap_note = (f"henon_heiles: preset {preset!r}, energy error over the 11 samples; leapfrog makes one force "
-                     "evaluation per step, yoshida4 three")
+        leap_note = (
+            f"henon_heiles: preset {preset!r}, energy error over the 11 samples; leapfrog makes one force "
+            "evaluation per step, yoshida4 three"
+        )
         for method, evals in (("leapfrog", 1), ("yoshida4", 3)):
             if method not in hh.methods:
                 continue
             try:
                 solvers.simulate("henon_heiles", preset=preset, t_end=1.0, samples=11, method=method, dt=dt)
-                t_lf, r = best_time(lambda m=method: solvers.simulate("henon_heiles", preset=preset, t_end=t_fixed,
-                                                                      samples=11, method=m, dt=dt), 5)
+                t_lf, r = best_time(
+                    lambda m=method: solvers.simulate(
+                        "henon_heiles", preset=preset, t_end=t_fixed, samples=11, method=m, dt=dt
+                    ),
+                    5,
+                )
             except ValueError as exc:
                 leap_note = f"{method}: skipped ({exc})"
                 continue
             energy = r.invariants.get("energy")
             drift = f"{np.max(np.abs(energy / energy[0] - 1.0)):.1e}" if energy is not None else "—"
-            fixed.add(method, "henon_heiles", f"{dt:g}", r.steps, fmt_ms(t_lf), f"{r.steps / t_lf:.3g}",
-                      f"{evals * r.steps / t_lf:.3g}", drift)
+            fixed.add(
+                method,
+                "henon_heiles",
+                f"{dt:g}",
+                r.steps,
+                fmt_ms(t_lf),
+                f"{r.steps / t_lf:.3g}",
+                f"{evals * r.steps / t_lf:.3g}",
+                drift,
+            )
     print(f"Fixed-step throughput (t_end = {t_fixed:g}, 11 samples, best of 5):")
     print(fixed.markdown())
     print(leap_note + "\n")
 
     # sensitivity to the number of output samples
-    sens = Table(["samples (t_end = 200)", "ours [ms]", "scipy t_eval [ms]", "scipy dense_output [ms]",
-                  "scipy best / ours"])
+    sens = Table(
+        ["samples (t_end = 200)", "ours [ms]", "scipy t_eval [ms]", "scipy dense_output [ms]", "scipy best / ours"]
+    )
     dts = (0.05,) if quick else (0.01, 0.05, 1.0, None)
     for sdt in dts:
         n = n_samples(200.0, sdt)
@@ -332,9 +385,11 @@ def main(argv=None) -> int:
         res = results[("dop853", "python", t_end)]
         met = res["ratio"] >= 100 and not res["worse"]
         ok &= met
-        print(f"  t = {t_end:g}: {res['ratio']:.1f}× "
-              f"({'met' if met else 'NOT met'}; accuracy {'worse' if res['worse'] else 'equal or better'}); "
-              f"{res['steps']} step attempts, {res['rejected']} rejected")
+        print(
+            f"  t = {t_end:g}: {res['ratio']:.1f}× "
+            f"({'met' if met else 'NOT met'}; accuracy {'worse' if res['worse'] else 'equal or better'}); "
+            f"{res['steps']} step attempts, {res['rejected']} rejected"
+        )
     for (method, rhs, t_end), res in results.items():
         if res["worse"]:
             findings.append(f"{method} ({rhs} RHS, t = {t_end:g}) is less accurate than scipy")

@@ -33,13 +33,19 @@ def system_markdown(s: System) -> str:
         if p.structural:
             allowed += " (fixed during a run)"
         out.append(f"| `{p.name}` | {_value(p.default)} | {p.unit} | {allowed} | {p.meaning} |")
-    out += ["", "Variables: " + ", ".join(
-        f"`{v.name}`" + (f"[{v.size}]" if v.size != 1 else "") + f" ({v.meaning})" for v in s.variables
-    )]
+    out += [
+        "",
+        "Variables: "
+        + ", ".join(f"`{v.name}`" + (f"[{v.size}]" if v.size != 1 else "") + f" ({v.meaning})" for v in s.variables),
+    ]
     if s.invariants:
         out += ["", "Invariants: " + "; ".join(f"`{i.name}`: {i.meaning}" for i in s.invariants)]
-    out += ["", f"Methods: {', '.join(s.methods)} (default `{s.default_method}`"
-            + (f", step {s.default_dt:g}" if s.kind != "map" else "") + ")"]
+    out += [
+        "",
+        f"Methods: {', '.join(s.methods)} (default `{s.default_method}`"
+        + (f", step {s.default_dt:g}" if s.kind != "map" else "")
+        + ")",
+    ]
     if s.presets:
         out += ["", "Presets:", ""]
         for pr in s.presets:

@@ -103,7 +103,8 @@ def _summary(result) -> str:
     lines = [
         f"system   {cfg.system}" + (f" (preset {cfg.preset})" if cfg.preset else ""),
         "params   " + ", ".join(f"{k}={v!r}" for k, v in cfg.params.items()),
-        f"method   {cfg.method}" + (f", dt={cfg.dt:g}" if cfg.dt else "")
+        f"method   {cfg.method}"
+        + (f", dt={cfg.dt:g}" if cfg.dt else "")
         + (f", rtol={cfg.rtol:g}, atol={cfg.atol:g}" if cfg.rtol else ""),
         f"status   {result.status}: {result.message}",
         f"samples  {result.t.size} to t = {result.t[-1] if result.t.size else 0:.6g}",

@@ -20,6 +20,7 @@ _MODULES = (
     "solvers.systems.learning",
     "solvers.systems.maps",
     "solvers.systems.galactic_disk",
+    "solvers.systems.nlse",
 )
 
 _REGISTRY: dict[str, System] = {}

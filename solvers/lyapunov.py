@@ -200,8 +200,16 @@ def lyapunov_spectrum(
         raise ValueError(f"method: {method!r} is not allowed; choose one of {', '.join(TABLEAUS)}")
     tab = TABLEAUS[method]
     # make_config validates the parameters and the initial state (or makes it from the seed)
-    cfg = make_config(system, preset=preset, params=params, initial=initial, t_end=1, samples=2,
-                      method="map" if is_map else system.default_method, seed=seed)
+    cfg = make_config(
+        system,
+        preset=preset,
+        params=params,
+        initial=initial,
+        t_end=1,
+        samples=2,
+        method="map" if is_map else system.default_method,
+        seed=seed,
+    )
     if is_map:
         h = 1.0
     else:
@@ -216,8 +224,11 @@ def lyapunov_spectrum(
         raise ValueError(f"transient: {transient!r} is not allowed; expected a number ≥ 0")
     if not isinstance(renorm, int) or renorm < 1:
         raise ValueError(f"renorm: {renorm!r} is not allowed; expected an integer ≥ 1")
-    y = (np.asarray(cfg.initial, dtype=np.float64) if cfg.initial is not None
-         else system.make_initial(cfg.params, cfg.seed)).copy()
+    y = (
+        np.asarray(cfg.initial, dtype=np.float64)
+        if cfg.initial is not None
+        else system.make_initial(cfg.params, cfg.seed)
+    ).copy()
     n = y.size
     if k is None:
         k = n

@@ -56,8 +56,9 @@ class PDE:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def grid(self, n=None, domain=None) -> Grid:
-        return make_grid(self.default_n if n is None else n,
-                         self.default_domain if domain is None else domain, self.dims, self.basis)
+        return make_grid(
+            self.default_n if n is None else n, self.default_domain if domain is None else domain, self.dims, self.basis
+        )
 
 
 def grid_of(system, config) -> Grid | None:
@@ -73,8 +74,19 @@ class SpectralStepper:
     spectral coefficients, which :meth:`to_output` turns into physical state
     rows (the layout of :meth:`System.join`)."""
 
-    def __init__(self, system, method, grid: Grid, params, y0_physical: np.ndarray, t0: float, dt: float | None,
-                 rtol: float, atol: float, t_stop: float):
+    def __init__(
+        self,
+        system,
+        method,
+        grid: Grid,
+        params,
+        y0_physical: np.ndarray,
+        t0: float,
+        dt: float | None,
+        rtol: float,
+        atol: float,
+        t_stop: float,
+    ):
         self.system = system
         self.pde: PDE = system.pde
         self.method = METHODS[method]
@@ -160,9 +172,17 @@ class SpectralStepper:
             self.info[5] = self.t
             self.family_code = erk.DENSE_DOP853 if tab.D is not None else erk.DENSE_DOPRI5
             z1, z2 = np.zeros(1), np.zeros((1, 1))
-            self._tab = (tab.A, tab.b, tab.c, tab.E, tab.E3 if tab.E3 is not None else z1,
-                         tab.P if tab.P is not None else z2, tab.A_extra if tab.A_extra is not None else z2,
-                         tab.C_extra if tab.C_extra is not None else z1, tab.D if tab.D is not None else z2)
+            self._tab = (
+                tab.A,
+                tab.b,
+                tab.c,
+                tab.E,
+                tab.E3 if tab.E3 is not None else z1,
+                tab.P if tab.P is not None else z2,
+                tab.A_extra if tab.A_extra is not None else z2,
+                tab.C_extra if tab.C_extra is not None else z1,
+                tab.D if tab.D is not None else z2,
+            )
             self._to_interaction()
             self.pde.nonlinear_if(self.t, self.y, self.p, self.fy)
         else:
@@ -188,21 +208,61 @@ class SpectralStepper:
         max_steps = int(max_steps)
         if fam == "etd":
             E, E2, Q, f1, f2, f3 = self.coef
-            status = etdrk4(self.pde.nonlinear, E, E2, Q, f1, f2, f3, self.y, self.p, targets, out, max_steps,
-                            self.work, self.info)
+            status = etdrk4(
+                self.pde.nonlinear, E, E2, Q, f1, f2, f3, self.y, self.p, targets, out, max_steps, self.work, self.info
+            )
         elif fam == "split_step":
-            status = split_step(self.pde.nonlinear_flow, self.Eh, self.weights, self.y, self.p, targets, out,
-                                max_steps, self.info)
+            status = split_step(
+                self.pde.nonlinear_flow, self.Eh, self.weights, self.y, self.p, targets, out, max_steps, self.info
+            )
         elif fam == "if_fixed":
             tab = self.method.tableau
-            status = erk.erk_fixed_c(self.pde.nonlinear_if, tab.A, tab.b, tab.c, self.y, self.p, targets, out,
-                                     max_steps, self.K, self.tmp, self.info)
+            status = erk.erk_fixed_c(
+                self.pde.nonlinear_if,
+                tab.A,
+                tab.b,
+                tab.c,
+                self.y,
+                self.p,
+                targets,
+                out,
+                max_steps,
+                self.K,
+                self.tmp,
+                self.info,
+            )
         else:
             A, b, c, E, E3, P, Ax, Cx, D = self._tab
             status = erk.erk_adaptive_c(
-                self.pde.nonlinear_if, self.family_code, self.method.tableau.error_order, A, b, c, E, E3, P, Ax,
-                Cx, D, self.y, self.p, targets, out, self.rtol, self.atol, math.inf, self.t_stop, max_steps,
-                self.fy, self.y_old, self.K, self.F, self.ynew, self.tmp, self.scale, self.info,
+                self.pde.nonlinear_if,
+                self.family_code,
+                self.method.tableau.error_order,
+                A,
+                b,
+                c,
+                E,
+                E3,
+                P,
+                Ax,
+                Cx,
+                D,
+                self.y,
+                self.p,
+                targets,
+                out,
+                self.rtol,
+                self.atol,
+                math.inf,
+                self.t_stop,
+                max_steps,
+                self.fy,
+                self.y_old,
+                self.K,
+                self.F,
+                self.ynew,
+                self.tmp,
+                self.scale,
+                self.info,
             )
         self.steps += int(self.info[3])
         self.rejected += int(self.info[4])

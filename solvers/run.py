@@ -87,7 +87,10 @@ def make_config(
 
     grid = None
     if system.pde is not None:
-        g = dict(pre.grid) if (pre is not None and pre.grid) else {}
+        g = {}
+        if pre is not None and pre.grid is not None:
+            # a preset's box may depend on its parameters (a breather's period)
+            g = dict(pre.grid(full) if callable(pre.grid) else pre.grid)
         grid = system.pde.grid(g.get("n") if n is None else n, g.get("domain") if domain is None else domain)
     elif domain is not None or n is not None:
         raise ValueError(f"domain and n: {system.name!r} is a {system.kind}, not a PDE; it has no grid")
@@ -326,8 +329,20 @@ def make_stepper(config: RunConfig, system: System | None = None):
     if grid is not None and meth.family in SPECTRAL_FAMILIES:
         stepper = SpectralStepper(system, config.method, grid, config.params, y0, config.t0, dt, rtol, atol, t_stop)
     elif grid is not None:
-        stepper = PhysicalStepper(system, grid, config.params, meth, system.accel, y0,
-                                  system.pde.pack(config.params, grid), config.t0, dt, rtol, atol, t_stop)
+        stepper = PhysicalStepper(
+            system,
+            grid,
+            config.params,
+            meth,
+            system.accel,
+            y0,
+            system.pde.pack(config.params, grid),
+            config.t0,
+            dt,
+            rtol,
+            atol,
+            t_stop,
+        )
     else:
         fn = system.accel if meth.family == "symplectic" else system.rhs
         stepper = Stepper(meth, fn, y0, system.pack(config.params), config.t0, dt, rtol, atol, t_stop)
@@ -362,8 +377,14 @@ def run(
 
     def finish(status: str, message: str, events=None) -> Chunk:
         return Chunk(
-            t=np.empty(0), y=np.empty((0, n)), invariants={}, status=status, t_now=stepper.t,
-            progress=(written / total) if total else 0.0, steps=stepper.steps, message=message,
+            t=np.empty(0),
+            y=np.empty((0, n)),
+            invariants={},
+            status=status,
+            t_now=stepper.t,
+            progress=(written / total) if total else 0.0,
+            steps=stepper.steps,
+            message=message,
             events=events or [],
         )
 
@@ -402,9 +423,18 @@ def run(
             inv = system.evaluate_invariants(ys, params, grid) if k else {}
             finished = total is not None and written >= total
             if status == STATUS_NONFINITE:
-                yield Chunk(ts, ys, inv, BLOWUP, stepper.t, written / total if total else 0.0, taken,
-                            f"blow-up: the state became non-finite at t = {stepper.t:.10g}; "
-                            f"{written} samples before it are kept", events)
+                yield Chunk(
+                    ts,
+                    ys,
+                    inv,
+                    BLOWUP,
+                    stepper.t,
+                    written / total if total else 0.0,
+                    taken,
+                    f"blow-up: the state became non-finite at t = {stepper.t:.10g}; "
+                    f"{written} samples before it are kept",
+                    events,
+                )
                 return
             if status == STATUS_UNDERFLOW:
                 # a sample that coincides with the singular time is not a value of the solution
@@ -412,16 +442,33 @@ def run(
                 written -= int(k - keep.sum())
                 ts, ys = ts[keep], ys[keep]
                 inv = {key: v[keep] for key, v in inv.items()}
-                yield Chunk(ts, ys, inv, BLOWUP, stepper.t, written / total if total else 0.0, taken,
-                            f"blow-up: the step size fell below the round-off limit at t = {stepper.t:.10g} "
-                            f"(the solution is probably singular there); {written} samples before it are kept",
-                            events)
+                yield Chunk(
+                    ts,
+                    ys,
+                    inv,
+                    BLOWUP,
+                    stepper.t,
+                    written / total if total else 0.0,
+                    taken,
+                    f"blow-up: the step size fell below the round-off limit at t = {stepper.t:.10g} "
+                    f"(the solution is probably singular there); {written} samples before it are kept",
+                    events,
+                )
                 return
             assert status in (STATUS_OK, STATUS_PAUSED)
             if finished:
                 wall = time.perf_counter() - t_start_wall
-                yield Chunk(ts, ys, inv, DONE, stepper.t, 1.0, taken,
-                            f"{written} samples, {taken} steps in {wall:.3g} s", events)
+                yield Chunk(
+                    ts,
+                    ys,
+                    inv,
+                    DONE,
+                    stepper.t,
+                    1.0,
+                    taken,
+                    f"{written} samples, {taken} steps in {wall:.3g} s",
+                    events,
+                )
                 return
             yield Chunk(ts, ys, inv, RUNNING, stepper.t, written / total if total else 0.0, taken, "", events)
 
@@ -513,8 +560,10 @@ class Result:
         return name in self._vars
 
     def __repr__(self) -> str:
-        return (f"<Result {self.system.name}: {self.t.size} samples to t = {self.t[-1] if self.t.size else 0:g}, "
-                f"status {self.status!r}>")
+        return (
+            f"<Result {self.system.name}: {self.t.size} samples to t = {self.t[-1] if self.t.size else 0:g}, "
+            f"status {self.status!r}>"
+        )
 
 
 def simulate_config(config: RunConfig, *, stop: threading.Event | None = None, progress=None) -> Result:
@@ -555,8 +604,9 @@ def simulate_config(config: RunConfig, *, stop: threading.Event | None = None, p
         t, y = t[:i], y[:i]
         if not invariants:
             invariants = {name: np.empty(0) for name in (v.name for v in system.invariants)}
-    return Result(config, t, y, invariants, last.status, last.message, last.steps,
-                  time.perf_counter() - t0, events, messages)
+    return Result(
+        config, t, y, invariants, last.status, last.message, last.steps, time.perf_counter() - t0, events, messages
+    )
 
 
 def simulate(
@@ -586,7 +636,18 @@ def simulate(
     value and what is allowed.
     """
     config = make_config(
-        name, preset=preset, params=params, initial=initial, t_end=t_end, samples=samples,
-        method=method, dt=dt, rtol=rtol, atol=atol, seed=seed, domain=domain, n=n,
+        name,
+        preset=preset,
+        params=params,
+        initial=initial,
+        t_end=t_end,
+        samples=samples,
+        method=method,
+        dt=dt,
+        rtol=rtol,
+        atol=atol,
+        seed=seed,
+        domain=domain,
+        n=n,
     )
     return simulate_config(config)

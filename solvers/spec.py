@@ -61,6 +61,9 @@ class Parameter:
     kind: str = "float"
     choices: tuple[str, ...] = ()
     structural: bool = False
+    # "model" parameters enter the equations; "initial" ones only shape the
+    # initial condition of some presets (a soliton's amplitude, a kink's speed)
+    role: str = "model"
 
     def validate(self, value: Any, system: str = "") -> Any:
         """Return ``value`` coerced to this parameter's type or raise ValueError."""
@@ -68,8 +71,7 @@ class Parameter:
         if self.kind == "choice":
             if not isinstance(value, str) or value not in self.choices:
                 raise ValueError(
-                    f"{where}: {_fmt(value)} is not allowed; "
-                    f"choose one of {', '.join(map(repr, self.choices))}"
+                    f"{where}: {_fmt(value)} is not allowed; choose one of {', '.join(map(repr, self.choices))}"
                 )
             return value
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -78,14 +80,10 @@ class Parameter:
                     value = float(value) if self.kind == "float" else int(value)
                 except ValueError:
                     raise ValueError(
-                        f"{where}: {value!r} is not a number; expected a {self.kind} "
-                        f"in {self.bounds_text()}"
+                        f"{where}: {value!r} is not a number; expected a {self.kind} in {self.bounds_text()}"
                     ) from None
             else:
-                raise ValueError(
-                    f"{where}: {value!r} is not a number; expected a {self.kind} "
-                    f"in {self.bounds_text()}"
-                )
+                raise ValueError(f"{where}: {value!r} is not a number; expected a {self.kind} in {self.bounds_text()}")
         if not math.isfinite(float(value)):
             raise ValueError(f"{where}: {value!r} is not finite; allowed: {self.bounds_text()}")
         if self.kind == "int":
@@ -145,7 +143,7 @@ class Preset:
     # PDEs: the grid, numerics and the initial fields as a function of the
     # grid, parameters and a random generator; ``exact(t, grid, params)``
     # returns the exact fields (as a dict) where the preset has a solution.
-    grid: Mapping[str, Any] | None = None
+    grid: Mapping[str, Any] | Callable[[Mapping[str, Any]], Mapping[str, Any]] | None = None
     method: str | None = None
     dt: float | None = None
     rtol: float | None = None
@@ -220,8 +218,7 @@ class System:
             if p.name == name:
                 return p
         raise ValueError(
-            f"system {self.name!r} has no parameter {name!r}; "
-            + close_matches(name, self.parameter_names)
+            f"system {self.name!r} has no parameter {name!r}; " + close_matches(name, self.parameter_names)
         )
 
     def preset(self, name: str) -> Preset:
@@ -296,8 +293,10 @@ class System:
         parts = []
         for (name, size), var in zip(self.layout(params, grid), self.variables):
             if name not in fields:
-                raise ValueError(f"initial: no values given for {name!r}; {self.name!r} needs "
-                                 + ", ".join(repr(v.name) for v in self.variables))
+                raise ValueError(
+                    f"initial: no values given for {name!r}; {self.name!r} needs "
+                    + ", ".join(repr(v.name) for v in self.variables)
+                )
             a = np.asarray(fields[name])
             if var.complex:
                 a = np.ascontiguousarray(a, dtype=np.complex128).reshape(-1).view(np.float64)
@@ -307,8 +306,9 @@ class System:
                 a = np.asarray(a, dtype=np.float64).reshape(-1)
             if a.size != size:
                 shape = grid.shape if var.size == "grid" else (size,)
-                raise ValueError(f"initial: {name!r} has {a.size // (2 if var.complex else 1)} values; "
-                                 f"expected shape {shape}")
+                raise ValueError(
+                    f"initial: {name!r} has {a.size // (2 if var.complex else 1)} values; expected shape {shape}"
+                )
             parts.append(a)
         return np.ascontiguousarray(np.concatenate(parts))
 

@@ -164,8 +164,11 @@ class Grid:
         """Orszag's 2/3 rule: keep |k_axis| < (2/3)·k_max along every axis."""
         mask = np.ones(self.spectral_shape(real), dtype=bool)
         for axis, k in enumerate(self.wavenumbers(real)):
-            kmax = (np.pi * self.n[axis] / self.length(axis)) if self.basis == "fourier" else (
-                np.pi * (self.n[axis] - 1) / self.length(axis))
+            kmax = (
+                (np.pi * self.n[axis] / self.length(axis))
+                if self.basis == "fourier"
+                else (np.pi * (self.n[axis] - 1) / self.length(axis))
+            )
             mask &= np.abs(k) < (2.0 / 3.0) * kmax + 1e-12
         return mask
 
@@ -181,8 +184,9 @@ class Grid:
         return {"n": list(self.n), "domain": [list(d) for d in self.domain]}
 
 
-def make_grid(n: int | Sequence[int], domain: Sequence[float] | Sequence[Sequence[float]], dims: int,
-              basis: str = "fourier") -> Grid:
+def make_grid(
+    n: int | Sequence[int], domain: Sequence[float] | Sequence[Sequence[float]], dims: int, basis: str = "fourier"
+) -> Grid:
     """Validate and build a grid.  ``n``: points per axis (an int for a
     square 2-D grid); ``domain``: (a, b) or ((ax, bx), (ay, by))."""
     if isinstance(n, (int, np.integer)) and not isinstance(n, bool):

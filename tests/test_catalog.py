@@ -107,9 +107,15 @@ def test_invariants_hold(system, preset):
         tol = 1e-12
     else:
         tol = 1e-6
-    r = solvers.simulate(system.name, preset=preset.name, t_end=short_horizon(system), samples=201, seed=2,
-                         method=method, **kwargs)
+    r = solvers.simulate(
+        system.name, preset=preset.name, t_end=short_horizon(system), samples=201, seed=2, method=method, **kwargs
+    )
     assert r.status == "done", r.message
+    if any("not resolved" in m for m in r.messages):
+        # deliberately rough data (a published case with white noise): aliasing
+        # breaks the discrete conservation laws; the run must say so
+        assert preset.name.startswith("published_"), r.messages
+        return
     for name, values in r.invariants.items():
         assert invariant_drift(values) < tol, (name, invariant_drift(values))
 
@@ -120,9 +126,16 @@ SMOOTH_FLOWS = [s for s in SYSTEMS if s.kind == "flow" and s.smooth]
 @pytest.mark.parametrize("system", SMOOTH_FLOWS, ids=ids)
 def test_agrees_with_scipy_dop853(system):
     """Our DOP853 against scipy's, both at tight tolerance, over a short horizon."""
-    config = solvers.make_config(system.name, preset=system.presets[0].name, seed=3,
-                                 t_end=min(2.0, 100 * system.default_dt), samples=21, method="dop853",
-                                 rtol=1e-12, atol=1e-12)
+    config = solvers.make_config(
+        system.name,
+        preset=system.presets[0].name,
+        seed=3,
+        t_end=min(2.0, 100 * system.default_dt),
+        samples=21,
+        method="dop853",
+        rtol=1e-12,
+        atol=1e-12,
+    )
     ours = solvers.simulate_config(config)
     p = system.pack(config.params)
     y0 = ours.states[0].copy()
@@ -142,8 +155,9 @@ def test_agrees_with_scipy_dop853(system):
 def test_jacobian_matches_finite_differences(system):
     rng = np.random.default_rng(7)
     config = solvers.make_config(system.name, preset=system.presets[0].name, seed=4, t_end=1, samples=2)
-    y0 = np.asarray(config.initial if config.initial is not None else
-                    system.make_initial(config.params, config.seed), dtype=float)
+    y0 = np.asarray(
+        config.initial if config.initial is not None else system.make_initial(config.params, config.seed), dtype=float
+    )
     p = system.pack(config.params)
     y = y0 + 0.01 * rng.standard_normal(y0.size) * np.maximum(np.abs(y0), 0.1)
     n = y.size
@@ -167,10 +181,12 @@ def test_jacobian_matches_finite_differences(system):
 
 @pytest.mark.parametrize("system", [s for s in SYSTEMS if s.accel is not None and s.kind != "pde"], ids=ids)
 def test_accel_is_consistent_with_rhs(system):
-    config = solvers.make_config(system.name, preset=system.presets[0].name, seed=5, t_end=1, samples=2,
-                                 method=system.default_method)
-    y = np.asarray(config.initial if config.initial is not None else
-                   system.make_initial(config.params, config.seed), dtype=float)
+    config = solvers.make_config(
+        system.name, preset=system.presets[0].name, seed=5, t_end=1, samples=2, method=system.default_method
+    )
+    y = np.asarray(
+        config.initial if config.initial is not None else system.make_initial(config.params, config.seed), dtype=float
+    )
     if system.rhs is None:
         return
     p = system.pack(config.params)

@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def explorer(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "explorer", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "explorer", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_version():
@@ -47,8 +48,9 @@ def test_show():
 
 
 def test_run_prints_the_same_numbers_as_the_api():
-    out = explorer("run", "lorenz", "--preset", "classic", "--set", "rho=20", "--t-end", "5", "--samples", "11",
-                   "--json")
+    out = explorer(
+        "run", "lorenz", "--preset", "classic", "--set", "rho=20", "--t-end", "5", "--samples", "11", "--json"
+    )
     assert out.returncode == 0, out.stderr
     r = solvers.simulate("lorenz", preset="classic", params={"rho": 20.0}, t_end=5.0, samples=11)
     assert f"x={r['x'][-1]:.10g}" in out.stdout

@@ -158,8 +158,13 @@ def test_orbit_frequencies_from_simulated_particles():
     dt = T0 / 200
     periods = 16
     r = solvers.simulate(
-        "galactic_disk", params={"n": ratios.size}, initial=np.concatenate([ratios * Z0, np.zeros(ratios.size)]),
-        t_end=periods * T0, samples=periods * 200 + 1, dt=dt, method="leapfrog",
+        "galactic_disk",
+        params={"n": ratios.size},
+        initial=np.concatenate([ratios * Z0, np.zeros(ratios.size)]),
+        t_end=periods * T0,
+        samples=periods * 200 + 1,
+        dt=dt,
+        method="leapfrog",
     )
     assert r.status == "done"
     assert r["z"].shape == (periods * 200 + 1, ratios.size)
@@ -177,8 +182,15 @@ def test_orbit_frequencies_from_simulated_particles():
 
 def test_leapfrog_conserves_each_energy_without_drift():
     n, periods = 10_000, 50
-    r = solvers.simulate("galactic_disk", preset="equilibrium", params={"n": n}, t_end=periods * T0,
-                         samples=periods * 10 + 1, dt=T0 / 200, seed=11)
+    r = solvers.simulate(
+        "galactic_disk",
+        preset="equilibrium",
+        params={"n": n},
+        t_end=periods * T0,
+        samples=periods * 10 + 1,
+        dt=T0 / 200,
+        seed=11,
+    )
     e = r.invariants["energy"]
     assert e.shape == (periods * 10 + 1, n)
     keep = e[0] > 1e-6 * SIGMA**2
@@ -192,8 +204,16 @@ def test_leapfrog_conserves_each_energy_without_drift():
     assert abs(rel[-50:].mean() - rel[1:51].mean()) < 0.05 * rel[1:51].mean()
 
     # the fourth-order method does far better at the same step
-    r4 = solvers.simulate("galactic_disk", preset="equilibrium", params={"n": 2_000}, t_end=10 * T0,
-                          samples=101, dt=T0 / 200, seed=11, method="yoshida4")
+    r4 = solvers.simulate(
+        "galactic_disk",
+        preset="equilibrium",
+        params={"n": 2_000},
+        t_end=10 * T0,
+        samples=101,
+        dt=T0 / 200,
+        seed=11,
+        method="yoshida4",
+    )
     e4 = r4.invariants["energy"]
     keep4 = e4[0] > 1e-6 * SIGMA**2
     assert np.abs(e4[:, keep4] / e4[0, keep4] - 1).max() < 1e-6
@@ -233,8 +253,7 @@ def spiral_harmonics(preset, periods, n=100_000):
     r = solvers.simulate("galactic_disk", preset=preset, params={"n": n}, t_end=periods * T0, samples=2, seed=5)
     assert r.status == "done"
     z_eq, v_eq = gd.equilibrium_state(r.params, r.config.seed)
-    c, ze, ve = gd.spiral_contrast(r["z"][-1], r["vz"][-1], z_eq, v_eq, bins=48, range=SPIRAL_RANGE,
-                                   mode="difference")
+    c, ze, ve = gd.spiral_contrast(r["z"][-1], r["vz"][-1], z_eq, v_eq, bins=48, range=SPIRAL_RANGE, mode="difference")
     return gd.ring_harmonics(c, ze, ve, Z0, VSCALE, m_max=4, r_range=(0.3, 2.5), rings=8)
 
 

@@ -65,8 +65,9 @@ def test_adaptive_error_tracks_tolerance(toys, method):
 
 def test_dense_output_between_steps(toys):
     # far more samples than steps: nearly every sample is interpolated
-    r = solvers.simulate("toy_oscillator", preset="unit", t_end=50.0, samples=5001, method="dop853",
-                         rtol=1e-12, atol=1e-14)
+    r = solvers.simulate(
+        "toy_oscillator", preset="unit", t_end=50.0, samples=5001, method="dop853", rtol=1e-12, atol=1e-14
+    )
     assert r.steps < 1000
     np.testing.assert_array_equal(r.t, np.linspace(0.0, 50.0, 5001))
     assert np.max(np.abs(r["x"] - np.cos(r.t))) < 1e-10
@@ -74,8 +75,9 @@ def test_dense_output_between_steps(toys):
 
 
 def test_dopri5_dense_output(toys):
-    r = solvers.simulate("toy_oscillator", preset="unit", t_end=20.0, samples=2001, method="dopri5",
-                         rtol=1e-10, atol=1e-12)
+    r = solvers.simulate(
+        "toy_oscillator", preset="unit", t_end=20.0, samples=2001, method="dopri5", rtol=1e-10, atol=1e-12
+    )
     assert np.max(np.abs(r["x"] - np.cos(r.t))) < 1e-8
 
 

@@ -157,7 +157,7 @@ def test_tent_mu2_collapses_in_floating_point():
     r = solvers.simulate("tent", params={"mu": 2.0}, initial=(0.1234,), t_end=100, samples=101)
     zeros = np.nonzero(r["x"] == 0.0)[0]
     assert zeros.size and zeros[0] < 64
-    assert np.all(r["x"][zeros[0]:] == 0.0)
+    assert np.all(r["x"][zeros[0] :] == 0.0)
 
 
 def test_tent_default_stays_chaotic_with_exponent_ln_mu():

@@ -80,8 +80,15 @@ def test_mailbox_applies_between_chunks():
     assert t[k] == pytest.approx(t_change) or t[k] > t_change
     first = solvers.simulate("lorenz", preset="classic", t_end=t_change, samples=2, method="rk4", dt=0.001)
     # the run's fixed step is interval/ceil(interval/dt); the reference uses the same step
-    second = solvers.simulate("lorenz", params={"rho": 15.0}, initial=first.states[-1], t_end=4.0 - t_change,
-                              samples=2, method="rk4", dt=0.001)
+    second = solvers.simulate(
+        "lorenz",
+        params={"rho": 15.0},
+        initial=first.states[-1],
+        t_end=4.0 - t_change,
+        samples=2,
+        method="rk4",
+        dt=0.001,
+    )
     assert abs(y[-1] - second.states[-1]).max() < 1e-6
 
 

@@ -12,8 +12,18 @@ import solvers
 from solvers.systems.oscillators import kuramoto_frequencies
 
 CHAOTIC_FLOWS = (
-    "rossler", "chen", "chua", "thomas", "halvorsen", "aizawa", "rabinovich_fabrikant",
-    "lorenz84", "lorenz96", "sprott_a", "sprott_b", "sprott_jerk",
+    "rossler",
+    "chen",
+    "chua",
+    "thomas",
+    "halvorsen",
+    "aizawa",
+    "rabinovich_fabrikant",
+    "lorenz84",
+    "lorenz96",
+    "sprott_a",
+    "sprott_b",
+    "sprott_jerk",
 )
 OSCILLATORS = ("duffing", "van_der_pol", "hindmarsh_rose", "fitzhugh_nagumo", "kuramoto")
 ADDED = CHAOTIC_FLOWS + OSCILLATORS
@@ -179,8 +189,9 @@ def test_lorenz96_initial_state_and_fixed_point():
 
 
 def test_van_der_pol_limit_cycle_period():
-    r = solvers.simulate("van_der_pol", preset="limit_cycle", t_end=200.0, samples=200001,
-                         method="dop853", rtol=1e-11, atol=1e-12)
+    r = solvers.simulate(
+        "van_der_pol", preset="limit_cycle", t_end=200.0, samples=200001, method="dop853", rtol=1e-11, atol=1e-12
+    )
     x, t = r["x"], r.t
     i = np.nonzero((x[:-1] < 0.0) & (x[1:] >= 0.0))[0]
     crossings = t[i] - x[i] * (t[i + 1] - t[i]) / (x[i + 1] - x[i])
@@ -221,8 +232,7 @@ def test_kuramoto_frequencies_are_lorentzian_quantiles():
 @pytest.mark.parametrize("K", [2.0, 4.0])
 def test_kuramoto_order_parameter_matches_self_consistency(K):
     gamma = 0.5
-    r = solvers.simulate("kuramoto", params={"N": 2000, "K": K, "gamma": gamma}, t_end=200.0,
-                         samples=201, seed=3)
+    r = solvers.simulate("kuramoto", params={"N": 2000, "K": K, "gamma": gamma}, t_end=200.0, samples=201, seed=3)
     order = np.abs(np.exp(1j * r["theta"]).mean(axis=1))
     expected = math.sqrt(1.0 - 2.0 * gamma / K)
     assert abs(order[100:].mean() - expected) < 0.02

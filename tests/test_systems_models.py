@@ -12,9 +12,15 @@ from solvers.catalog import get_system
 from solvers.systems.learning import deep_linear_sigmoid, objective_minimum, objective_value
 
 FLOWS = (
-    "double_pendulum", "henon_heiles", "lotka_volterra",
-    "jin_enso", "sir", "seir",
-    "deep_linear", "nesterov_ode", "heavy_ball",
+    "double_pendulum",
+    "henon_heiles",
+    "lotka_volterra",
+    "jin_enso",
+    "sir",
+    "seir",
+    "deep_linear",
+    "nesterov_ode",
+    "heavy_ball",
 )
 
 
@@ -107,8 +113,9 @@ def test_rosenbrock_jacobians_match_central_differences():
 
 
 def test_double_pendulum_energy_conserved_by_dop853():
-    r = solvers.simulate("double_pendulum", preset="chaotic", method="dop853", rtol=1e-12, atol=1e-12,
-                         t_end=60.0, samples=6001)
+    r = solvers.simulate(
+        "double_pendulum", preset="chaotic", method="dop853", rtol=1e-12, atol=1e-12, t_end=60.0, samples=6001
+    )
     E = r.invariants["energy"]
     # released from rest with both rods horizontal: E = 0 exactly
     assert abs(E[0]) < 1e-14
@@ -118,8 +125,7 @@ def test_double_pendulum_energy_conserved_by_dop853():
 
 
 def test_double_pendulum_slow_normal_mode():
-    r = solvers.simulate("double_pendulum", preset="normal_mode", rtol=1e-12, atol=1e-14,
-                         t_end=20.0, samples=20001)
+    r = solvers.simulate("double_pendulum", preset="normal_mode", rtol=1e-12, atol=1e-14, t_end=20.0, samples=20001)
     period = 2 * math.pi / math.sqrt((2 - math.sqrt(2)) * 9.81)
     measured = np.diff(_crossings(r.t, r["theta1"]))
     # amplitude 0.02 rad: the nonlinear shift of the period is O(θ²) ≈ 1e-4
@@ -196,8 +202,7 @@ def test_lotka_volterra_invariant_and_small_cycle_period():
     r = solvers.simulate("lotka_volterra", preset="cycle", rtol=1e-12, atol=1e-14, t_end=50.0, samples=5001)
     V = r.invariants["V"]
     assert np.abs(V - V[0]).max() < 2e-10  # measured 5e-11 (V ≈ 3.2)
-    r = solvers.simulate("lotka_volterra", preset="near_equilibrium", rtol=1e-12, atol=1e-14,
-                         t_end=30.0, samples=30001)
+    r = solvers.simulate("lotka_volterra", preset="near_equilibrium", rtol=1e-12, atol=1e-14, t_end=30.0, samples=30001)
     period = np.diff(_crossings(r.t, r["x"] - 1.0))
     np.testing.assert_allclose(period, 2 * math.pi, rtol=2e-3)  # 2π/√(αγ), amplitude 5%
 
@@ -352,8 +357,15 @@ def _damped(t, x0, k, gamma):
 
 @pytest.mark.parametrize("gamma", [0.1, 2 * math.sqrt(0.1), 3.0])
 def test_heavy_ball_matches_damped_oscillator(gamma):
-    r = solvers.simulate("heavy_ball", params={"objective": "quadratic", "a": 1.0, "b": 0.1, "gamma": gamma},
-                         initial=(1.0, -0.5, 0.0, 0.0), rtol=1e-12, atol=1e-14, t_end=50.0, samples=501)
+    r = solvers.simulate(
+        "heavy_ball",
+        params={"objective": "quadratic", "a": 1.0, "b": 0.1, "gamma": gamma},
+        initial=(1.0, -0.5, 0.0, 0.0),
+        rtol=1e-12,
+        atol=1e-14,
+        t_end=50.0,
+        samples=501,
+    )
     np.testing.assert_allclose(r["x"], _damped(r.t, 1.0, 1.0, gamma), atol=1e-10)
     np.testing.assert_allclose(r["y"], _damped(r.t, -0.5, 0.1, gamma), atol=1e-10)
 

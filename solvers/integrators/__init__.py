@@ -66,8 +66,18 @@ _EMPTY2 = np.zeros((1, 1))
 class Stepper:
     """Owns the state and work buffers of one integration."""
 
-    def __init__(self, method: Method, fn, y0: np.ndarray, p: np.ndarray, t0: float, dt: float | None,
-                 rtol: float, atol: float, t_stop: float):
+    def __init__(
+        self,
+        method: Method,
+        fn,
+        y0: np.ndarray,
+        p: np.ndarray,
+        t0: float,
+        dt: float | None,
+        rtol: float,
+        atol: float,
+        t_stop: float,
+    ):
         self.method = method
         self.fn = fn
         self.y = np.array(y0, dtype=np.float64, copy=True)
@@ -98,7 +108,10 @@ class Stepper:
             self.info[5] = t0
             self.family_code = explicit_rk.DENSE_DOP853 if tab.D is not None else explicit_rk.DENSE_DOPRI5
             self._tab_arrays = (
-                tab.A, tab.b, tab.c, tab.E,
+                tab.A,
+                tab.b,
+                tab.c,
+                tab.E,
                 tab.E3 if tab.E3 is not None else _EMPTY1,
                 tab.P if tab.P is not None else _EMPTY2,
                 tab.A_extra if tab.A_extra is not None else _EMPTY2,
@@ -146,18 +159,44 @@ class Stepper:
         max_steps = int(max_steps)
         if fam == "erk_fixed":
             tab = self.method.tableau
-            status = explicit_rk.erk_fixed(self.fn, tab.A, tab.b, tab.c, self.y, self.p, targets, out,
-                                           max_steps, self.K, self.tmp, self.info)
+            status = explicit_rk.erk_fixed(
+                self.fn, tab.A, tab.b, tab.c, self.y, self.p, targets, out, max_steps, self.K, self.tmp, self.info
+            )
         elif fam == "erk_adaptive":
             A, b, c, E, E3, P, Ax, Cx, D = self._tab_arrays
             status = explicit_rk.erk_adaptive(
-                self.fn, self.family_code, self.method.tableau.error_order, A, b, c, E, E3, P, Ax, Cx, D,
-                self.y, self.p, targets, out, self.rtol, self.atol, math.inf, self.t_stop, max_steps,
-                self.fy, self.y_old, self.K, self.F, self.ynew, self.tmp, self.scale, self.info,
+                self.fn,
+                self.family_code,
+                self.method.tableau.error_order,
+                A,
+                b,
+                c,
+                E,
+                E3,
+                P,
+                Ax,
+                Cx,
+                D,
+                self.y,
+                self.p,
+                targets,
+                out,
+                self.rtol,
+                self.atol,
+                math.inf,
+                self.t_stop,
+                max_steps,
+                self.fy,
+                self.y_old,
+                self.K,
+                self.F,
+                self.ynew,
+                self.tmp,
+                self.scale,
+                self.info,
             )
         elif fam == "symplectic":
-            status = symplectic.kdk(self.fn, self.weights, self.y, self.p, targets, out, max_steps,
-                                    self.acc, self.info)
+            status = symplectic.kdk(self.fn, self.weights, self.y, self.p, targets, out, max_steps, self.acc, self.info)
         else:
             status = maps.iterate(self.fn, self.y, self.p, targets, out, max_steps, self.tmp, self.info)
         self.steps += int(self.info[3])
@@ -169,5 +208,13 @@ def kernels_to_warm():
     """Every integrator kernel, for a background warm-up at start-up."""
     from . import etdrk4, split_step
 
-    return [explicit_rk.erk_fixed, explicit_rk.erk_adaptive, symplectic.kdk, maps.iterate,
-            explicit_rk.erk_fixed_c, explicit_rk.erk_adaptive_c, etdrk4.etdrk4, split_step.split_step]
+    return [
+        explicit_rk.erk_fixed,
+        explicit_rk.erk_adaptive,
+        symplectic.kdk,
+        maps.iterate,
+        explicit_rk.erk_fixed_c,
+        explicit_rk.erk_adaptive_c,
+        etdrk4.etdrk4,
+        split_step.split_step,
+    ]

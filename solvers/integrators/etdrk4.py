@@ -25,7 +25,8 @@ def etdrk4_coefficients(L: np.ndarray, h: float, contour_points: int = 64) -> tu
     """
     L = np.asarray(L, dtype=complex).ravel()
     hL = h * L
-    r = np.exp(1j * np.pi * (np.arange(1, contour_points + 1) - 0.5) / contour_points)
+    # the whole circle: complex (dispersive) L has no conjugate symmetry to exploit
+    r = np.exp(2j * np.pi * (np.arange(1, contour_points + 1) - 0.5) / contour_points)
     LR = hL[:, None] + r[None, :]
     eLR = np.exp(LR)
     Q = h * np.mean((np.exp(LR / 2) - 1) / LR, axis=1)

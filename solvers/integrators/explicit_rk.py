@@ -233,18 +233,69 @@ def _initial_step(f, t, y, p, f0, order, rtol, atol, tmp, f1):
 
 def _adaptive_signature(F, state, states):
     return i64(
-        F, i64, i64, mat, vec, vec, vec, vec, mat, mat, vec, mat,  # f family order A b c E E3 P A_extra C_extra D
-        state, vec, vec, states, f64, f64, f64, f64, i64,  # y p targets out rtol atol hmax t_stop max_steps
-        state, state, states, states, state, state, vec,  # fy y_old K F ynew tmp scale
+        F,
+        i64,
+        i64,
+        mat,
+        vec,
+        vec,
+        vec,
+        vec,
+        mat,
+        mat,
+        vec,
+        mat,  # f family order A b c E E3 P A_extra C_extra D
+        state,
+        vec,
+        vec,
+        states,
+        f64,
+        f64,
+        f64,
+        f64,
+        i64,  # y p targets out rtol atol hmax t_stop max_steps
+        state,
+        state,
+        states,
+        states,
+        state,
+        state,
+        vec,  # fy y_old K F ynew tmp scale
         vec,  # info
     )
 
 
 @kernel(_adaptive_signature(RHS, vec, mat))
 def erk_adaptive(
-    f, family, order, A, b, c, E, E3, P, A_extra, C_extra, D,
-    y, p, targets, out, rtol, atol, hmax, t_stop, max_steps,
-    fy, y_old, K, F, ynew, tmp, scale, info,
+    f,
+    family,
+    order,
+    A,
+    b,
+    c,
+    E,
+    E3,
+    P,
+    A_extra,
+    C_extra,
+    D,
+    y,
+    p,
+    targets,
+    out,
+    rtol,
+    atol,
+    hmax,
+    t_stop,
+    max_steps,
+    fy,
+    y_old,
+    K,
+    F,
+    ynew,
+    tmp,
+    scale,
+    info,
 ):
     """Embedded Runge–Kutta pair with error control and dense output.
 

@@ -279,8 +279,7 @@ CHUA = System(
         "The right-hand side is only piecewise smooth, so adaptive steps shrink at |x| = 1."
     ),
     equations=(
-        "dx/dt = α (y − x − f(x))\ndy/dt = x − y + z\ndz/dt = −β y\n"
-        "f(x) = m1 x + ½ (m0 − m1) (|x + 1| − |x − 1|)"
+        "dx/dt = α (y − x − f(x))\ndy/dt = x − y + z\ndz/dt = −β y\nf(x) = m1 x + ½ (m0 − m1) (|x + 1| − |x − 1|)"
     ),
     variables=(
         Variable("x", "voltage across C1 (in units of the breakpoint voltage)"),
@@ -528,8 +527,7 @@ AIZAWA = System(
         "paper we could verify, so the preset's source names Langford's model only."
     ),
     equations=(
-        "dx/dt = (z − b) x − d y\ndy/dt = d x + (z − b) y\n"
-        "dz/dt = c + a z − z³/3 − (x² + y²)(1 + e z) + f z x³"
+        "dx/dt = (z − b) x − d y\ndy/dt = d x + (z − b) y\ndz/dt = c + a z − z³/3 − (x² + y²)(1 + e z) + f z x³"
     ),
     variables=(
         Variable("x", "first coordinate of the rotation plane"),
@@ -608,9 +606,7 @@ RABINOVICH_FABRIKANT = System(
         "initial states escape to infinity. At γ = 0.87, α = 1.1 the largest exponent is "
         "≈ 0.19 (measured here)."
     ),
-    equations=(
-        "dx/dt = y (z − 1 + x²) + γ x\ndy/dt = x (3 z + 1 − x²) + γ y\ndz/dt = −2 z (α + x y)"
-    ),
+    equations=("dx/dt = y (z − 1 + x²) + γ x\ndy/dt = x (3 z + 1 − x²) + γ y\ndz/dt = −2 z (α + x y)"),
     variables=(
         Variable("x", "first mode variable"),
         Variable("y", "second mode variable"),

@@ -98,8 +98,7 @@ def double_pendulum_jac(t, y, p, J):
 def double_pendulum_energy(v, p):
     m1, m2, l1, l2, g = p["m1"], p["m2"], p["l1"], p["l2"], p["g"]
     th1, th2, w1, w2 = v["theta1"], v["theta2"], v["omega1"], v["omega2"]
-    kinetic = (0.5 * (m1 + m2) * l1**2 * w1**2 + 0.5 * m2 * l2**2 * w2**2
-               + m2 * l1 * l2 * w1 * w2 * np.cos(th1 - th2))
+    kinetic = 0.5 * (m1 + m2) * l1**2 * w1**2 + 0.5 * m2 * l2**2 * w2**2 + m2 * l1 * l2 * w1 * w2 * np.cos(th1 - th2)
     potential = -(m1 + m2) * g * l1 * np.cos(th1) - m2 * g * l2 * np.cos(th2)
     return kinetic + potential
 
@@ -155,7 +154,7 @@ DOUBLE_PENDULUM = System(
             "chaotic",
             "Released from rest with both rods horizontal: chaotic",
             source="T. Shinbrot, C. Grebogi, J. Wisdom & J. A. Yorke, Chaos in a double pendulum, "
-                   "Am. J. Phys. 60, 491 (1992) (chaos at large amplitude; this initial state is illustrative)",
+            "Am. J. Phys. 60, 491 (1992) (chaos at large amplitude; this initial state is illustrative)",
             params={"m1": 1.0, "m2": 1.0, "l1": 1.0, "l2": 1.0, "g": 9.81},
             initial=(math.pi / 2, math.pi / 2, 0.0, 0.0),
             t_end=60.0,
@@ -164,15 +163,13 @@ DOUBLE_PENDULUM = System(
             "high_energy",
             "Upper rod released inverted, lower rod hanging: flips and chaos",
             source="T. Shinbrot, C. Grebogi, J. Wisdom & J. A. Yorke, Am. J. Phys. 60, 491 (1992) "
-                   "(this initial state is illustrative)",
+            "(this initial state is illustrative)",
             params={"m1": 1.0, "m2": 1.0, "l1": 1.0, "l2": 1.0, "g": 9.81},
             initial=(3.0, 0.0, 0.0, 0.0),
             t_end=60.0,
         ),
     ),
-    invariants=(
-        Invariant("energy", "E = T + V (J), zero potential at the pivot", double_pendulum_energy),
-    ),
+    invariants=(Invariant("energy", "E = T + V (J), zero potential at the pivot", double_pendulum_energy),),
     reference="L. D. Landau & E. M. Lifshitz, Mechanics, 3rd ed. (Pergamon, 1976), §5, problem 1 (Lagrangian)",
     rhs=double_pendulum_rhs,
     jacobian=double_pendulum_jac,
@@ -286,7 +283,7 @@ HENON_HEILES = System(
     ),
     invariants=(Invariant("energy", "H = (px² + py²)/2 + V(x, y)", henon_heiles_energy),),
     reference="M. Hénon & C. Heiles, The applicability of the third integral of motion: some numerical "
-              "experiments, Astron. J. 69, 73–79 (1964)",
+    "experiments, Astron. J. 69, 73–79 (1964)",
     rhs=henon_heiles_rhs,
     jacobian=henon_heiles_jac,
     accel=henon_heiles_accel,
@@ -323,8 +320,10 @@ def lotka_volterra_invariant(v, p):
     return p["delta"] * x - p["gamma"] * np.log(x) + p["beta"] * y - p["alpha"] * np.log(y)
 
 
-_LV_SOURCE = ("V. Volterra, Nature 118, 558 (1926); A. J. Lotka, Elements of Physical Biology (1925) "
-              "(these values are illustrative)")
+_LV_SOURCE = (
+    "V. Volterra, Nature 118, 558 (1926); A. J. Lotka, Elements of Physical Biology (1925) "
+    "(these values are illustrative)"
+)
 
 LOTKA_VOLTERRA = System(
     name="lotka_volterra",
@@ -367,7 +366,7 @@ LOTKA_VOLTERRA = System(
     ),
     invariants=(Invariant("V", "V = δx − γ ln x + βy − α ln y", lotka_volterra_invariant),),
     reference="V. Volterra, Fluctuations in the abundance of a species considered mathematically, "
-              "Nature 118, 558–560 (1926); A. J. Lotka, Elements of Physical Biology (Williams & Wilkins, 1925)",
+    "Nature 118, 558–560 (1926); A. J. Lotka, Elements of Physical Biology (Williams & Wilkins, 1925)",
     rhs=lotka_volterra_rhs,
     jacobian=lotka_volterra_jac,
     default_dt=0.01,

@@ -151,8 +151,9 @@ def phase_density(z, vz, bins=128, range=None, density: bool = True):
     return H, ze, ve
 
 
-def spiral_contrast(z, vz, z_eq, vz_eq, bins=64, range=None, mode: str = "relative", min_count: int = 10,
-                    fill: float = np.nan):
+def spiral_contrast(
+    z, vz, z_eq, vz_eq, bins=64, range=None, mode: str = "relative", min_count: int = 10, fill: float = np.nan
+):
     """Phase-space density of a perturbed ensemble minus the equilibrium one.
 
     ``z, vz`` is the perturbed ensemble, ``z_eq, vz_eq`` an unperturbed
@@ -180,8 +181,16 @@ def spiral_contrast(z, vz, z_eq, vz_eq, bins=64, range=None, mode: str = "relati
     return out, ze, ve
 
 
-def ring_harmonics(contrast, z_edges, v_edges, z_scale: float = 1.0, v_scale: float = 1.0, m_max: int = 4,
-                   r_range: tuple[float, float] = (0.3, 3.0), rings: int = 9):
+def ring_harmonics(
+    contrast,
+    z_edges,
+    v_edges,
+    z_scale: float = 1.0,
+    v_scale: float = 1.0,
+    m_max: int = 4,
+    r_range: tuple[float, float] = (0.3, 3.0),
+    rings: int = 9,
+):
     """Angular Fourier coefficients of a contrast map, annulus by annulus.
 
     Cell centres are mapped to x = z/z_scale, y = v/v_scale (with
@@ -211,8 +220,16 @@ def ring_harmonics(contrast, z_edges, v_edges, z_scale: float = 1.0, v_scale: fl
     return 0.5 * (edges[1:] + edges[:-1]), coeffs
 
 
-def angular_power(contrast, z_edges, v_edges, z_scale: float = 1.0, v_scale: float = 1.0, m_max: int = 4,
-                  r_range: tuple[float, float] = (0.3, 3.0), rings: int = 9):
+def angular_power(
+    contrast,
+    z_edges,
+    v_edges,
+    z_scale: float = 1.0,
+    v_scale: float = 1.0,
+    m_max: int = 4,
+    r_range: tuple[float, float] = (0.3, 3.0),
+    rings: int = 9,
+):
     """Power Σ_rings |c_m|² of the angular harmonics m = 0 … m_max (see
     :func:`ring_harmonics`).  Summing power over annuli keeps a wound spiral
     from cancelling itself.  A one-armed spiral puts its power in m = 1, a
@@ -354,11 +371,20 @@ GALACTIC_DISK = System(
         Parameter("sigma", 20.0, "vertical velocity dispersion of the isothermal sheet", "km/s", bounds=(1.0, 200.0)),
         Parameter("rho0", 0.1, "mid-plane mass density", "M☉/pc³", bounds=(1e-3, 10.0)),
         Parameter("n", 100_000, "number of test particles", bounds=(1, 2_000_000), kind="int", structural=True),
-        Parameter("kick", "bending", "perturbation at t = 0: none, bending (uniform Δv_z) or breathing (Δv_z ∝ z)",
-                  kind="choice", choices=("none", "bending", "breathing")),
-        Parameter("kick_amplitude", 10.0,
-                  "kick strength: Δv_z for bending; Δv_z at z = z0 for breathing (km/s per scale height)",
-                  "km/s", bounds=(-200.0, 200.0)),
+        Parameter(
+            "kick",
+            "bending",
+            "perturbation at t = 0: none, bending (uniform Δv_z) or breathing (Δv_z ∝ z)",
+            kind="choice",
+            choices=("none", "bending", "breathing"),
+        ),
+        Parameter(
+            "kick_amplitude",
+            10.0,
+            "kick strength: Δv_z for bending; Δv_z at z = z0 for breathing (km/s per scale height)",
+            "km/s",
+            bounds=(-200.0, 200.0),
+        ),
         Parameter("z_offset", 0.0, "displacement of every star at t = 0", "pc", bounds=(-5000.0, 5000.0)),
     ),
     presets=(

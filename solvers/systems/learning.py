@@ -71,8 +71,10 @@ def deep_linear_sigmoid(t, s, u0, tau):
     return s / (1.0 + (s / u0 - 1.0) * e)
 
 
-_SAXE_REF = ("A. M. Saxe, J. L. McClelland & S. Ganguli, Exact solutions to the nonlinear dynamics of learning "
-             "in deep linear neural networks, ICLR 2014, arXiv:1312.6120 (2013)")
+_SAXE_REF = (
+    "A. M. Saxe, J. L. McClelland & S. Ganguli, Exact solutions to the nonlinear dynamics of learning "
+    "in deep linear neural networks, ICLR 2014, arXiv:1312.6120 (2013)"
+)
 
 DEEP_LINEAR = System(
     name="deep_linear",
@@ -145,8 +147,12 @@ def _objective_parameters(default: str = "quadratic") -> tuple[Parameter, ...]:
         Parameter("objective", default, "function to minimize", kind="choice", choices=OBJECTIVES),
         Parameter("a", 1.0, "quadratic: curvature along x", bounds=(0.0, 1e4)),
         Parameter("b", 0.1, "quadratic: curvature along y", bounds=(0.0, 1e4)),
-        Parameter("valley", 100.0, "Rosenbrock: stiffness of the valley walls (100 in the classic function)",
-                  bounds=(0.0, 1e4)),
+        Parameter(
+            "valley",
+            100.0,
+            "Rosenbrock: stiffness of the valley walls (100 in the classic function)",
+            bounds=(0.0, 1e4),
+        ),
     )
 
 
@@ -231,10 +237,14 @@ def nesterov_jac(t, y, p, J):
         J[3, 3] = -3.0 / t
 
 
-_SBC_REF = ("W. Su, S. Boyd & E. J. Candès, A differential equation for modeling Nesterov's accelerated "
-            "gradient method: theory and insights, J. Mach. Learn. Res. 17, 1–43 (2016)")
-_ROSENBROCK_REF = ("H. H. Rosenbrock, An automatic method for finding the greatest or least value of a function, "
-                   "Comput. J. 3, 175–184 (1960) (start (−1.2, 1))")
+_SBC_REF = (
+    "W. Su, S. Boyd & E. J. Candès, A differential equation for modeling Nesterov's accelerated "
+    "gradient method: theory and insights, J. Mach. Learn. Res. 17, 1–43 (2016)"
+)
+_ROSENBROCK_REF = (
+    "H. H. Rosenbrock, An automatic method for finding the greatest or least value of a function, "
+    "Comput. J. 3, 175–184 (1960) (start (−1.2, 1))"
+)
 
 NESTEROV_ODE = System(
     name="nesterov_ode",
@@ -311,8 +321,10 @@ def heavy_ball_jac(t, y, p, J):
     J[3, 3] = -gamma
 
 
-_POLYAK_REF = ("B. T. Polyak, Some methods of speeding up the convergence of iteration methods, "
-               "USSR Comput. Math. Math. Phys. 4(5), 1–17 (1964)")
+_POLYAK_REF = (
+    "B. T. Polyak, Some methods of speeding up the convergence of iteration methods, "
+    "USSR Comput. Math. Math. Phys. 4(5), 1–17 (1964)"
+)
 
 HEAVY_BALL = System(
     name="heavy_ball",
@@ -327,10 +339,15 @@ HEAVY_BALL = System(
     ),
     equations="d²X/dt² + γ dX/dt + ∇f(X) = 0,  X = (x, y)\n" + _OBJ_EQ,
     variables=NESTEROV_ODE.variables,
-    parameters=(*_objective_parameters(),
-                Parameter("gamma", 2.0 * math.sqrt(0.1),
-                          "friction γ (the discrete momentum is β ≈ 1 − γ√η for step size η)",
-                          bounds=(0.0, 1e3))),
+    parameters=(
+        *_objective_parameters(),
+        Parameter(
+            "gamma",
+            2.0 * math.sqrt(0.1),
+            "friction γ (the discrete momentum is β ≈ 1 − γ√η for step size η)",
+            bounds=(0.0, 1e3),
+        ),
+    ),
     presets=(
         Preset(
             "quadratic_critical",

@@ -46,8 +46,7 @@ def logistic_period2(r: float) -> tuple[float, float]:
     return ((r + 1.0) - root) / (2.0 * r), ((r + 1.0) + root) / (2.0 * r)
 
 
-_MAY = ("R. M. May, Simple mathematical models with very complicated dynamics, "
-        "Nature 261, 459–467 (1976)")
+_MAY = "R. M. May, Simple mathematical models with very complicated dynamics, Nature 261, 459–467 (1976)"
 
 LOGISTIC = System(
     name="logistic",
@@ -63,18 +62,31 @@ LOGISTIC = System(
     variables=(Variable("x", "population relative to its maximum"),),
     parameters=(Parameter("r", 4.0, "growth rate", bounds=(0.0, 4.0)),),
     presets=(
-        Preset("chaotic", "r = 4: fully developed chaos, λ = ln 2",
-               source="S. M. Ulam & J. von Neumann, Bull. Amer. Math. Soc. 53, 1120 (1947); " + _MAY,
-               params={"r": 4.0}, initial=(0.1234,), t_end=1000.0),
-        Preset("period2", "r = 3.2: period-2 orbit", source=_MAY,
-               params={"r": 3.2}, initial=(0.1234,), t_end=200.0),
-        Preset("feigenbaum", "r = 3.5699456: accumulation point of period doubling",
-               source="M. J. Feigenbaum, J. Stat. Phys. 19, 25–52 (1978)",
-               params={"r": 3.5699456}, initial=(0.1234,), t_end=2000.0),
-        Preset("period3", "r = 3.835: inside the period-3 window (opens at 1 + √8 ≈ 3.8284)",
-               source="T.-Y. Li & J. A. Yorke, Period three implies chaos, Amer. Math. Monthly 82, 985 (1975); "
-                      + _MAY,
-               params={"r": 3.835}, initial=(0.1234,), t_end=500.0),
+        Preset(
+            "chaotic",
+            "r = 4: fully developed chaos, λ = ln 2",
+            source="S. M. Ulam & J. von Neumann, Bull. Amer. Math. Soc. 53, 1120 (1947); " + _MAY,
+            params={"r": 4.0},
+            initial=(0.1234,),
+            t_end=1000.0,
+        ),
+        Preset("period2", "r = 3.2: period-2 orbit", source=_MAY, params={"r": 3.2}, initial=(0.1234,), t_end=200.0),
+        Preset(
+            "feigenbaum",
+            "r = 3.5699456: accumulation point of period doubling",
+            source="M. J. Feigenbaum, J. Stat. Phys. 19, 25–52 (1978)",
+            params={"r": 3.5699456},
+            initial=(0.1234,),
+            t_end=2000.0,
+        ),
+        Preset(
+            "period3",
+            "r = 3.835: inside the period-3 window (opens at 1 + √8 ≈ 3.8284)",
+            source="T.-Y. Li & J. A. Yorke, Period three implies chaos, Amer. Math. Monthly 82, 985 (1975); " + _MAY,
+            params={"r": 3.835},
+            initial=(0.1234,),
+            t_end=500.0,
+        ),
     ),
     reference=_MAY,
     rhs=logistic_rhs,
@@ -119,11 +131,22 @@ HENON = System(
         Parameter("b", 0.3, "contraction; the Jacobian determinant is −b", bounds=(-10.0, 10.0)),
     ),
     presets=(
-        Preset("classic", "Hénon attractor (a = 1.4, b = 0.3)", source=_HENON_REF + "; " + _SPROTT,
-               params={"a": 1.4, "b": 0.3}, initial=(0.0, 0.0), t_end=10000.0),
-        Preset("period7", "a = 1.25, b = 0.3: period-7 window",
-               source=_HENON_REF + " (parameters illustrative)",
-               params={"a": 1.25, "b": 0.3}, initial=(0.0, 0.0), t_end=2000.0),
+        Preset(
+            "classic",
+            "Hénon attractor (a = 1.4, b = 0.3)",
+            source=_HENON_REF + "; " + _SPROTT,
+            params={"a": 1.4, "b": 0.3},
+            initial=(0.0, 0.0),
+            t_end=10000.0,
+        ),
+        Preset(
+            "period7",
+            "a = 1.25, b = 0.3: period-7 window",
+            source=_HENON_REF + " (parameters illustrative)",
+            params={"a": 1.25, "b": 0.3},
+            initial=(0.0, 0.0),
+            t_end=2000.0,
+        ),
     ),
     reference=_HENON_REF,
     rhs=henon_rhs,
@@ -163,8 +186,9 @@ def standard_jac(k, y, p, J):
     J[1, 1] = 1.0
 
 
-_CHIRIKOV = "B. V. Chirikov, A universal instability of many-dimensional oscillator systems, Phys. Rep. 52, " \
-            "263–379 (1979)"
+_CHIRIKOV = (
+    "B. V. Chirikov, A universal instability of many-dimensional oscillator systems, Phys. Rep. 52, 263–379 (1979)"
+)
 
 STANDARD = System(
     name="standard",
@@ -184,14 +208,31 @@ STANDARD = System(
     ),
     parameters=(Parameter("K", 0.971635406, "kick strength", bounds=(-100.0, 100.0)),),
     presets=(
-        Preset("kam", "K = 0.5: mostly invariant circles (KAM tori) and island chains", source=_CHIRIKOV,
-               params={"K": 0.5}, initial=(1.0, 1.5), t_end=5000.0),
-        Preset("critical", "K = 0.971635: Greene's threshold, the last rotational invariant circle breaks",
-               source="J. M. Greene, A method for determining a stochastic transition, "
-                      "J. Math. Phys. 20, 1183–1201 (1979)",
-               params={"K": 0.971635406}, initial=(0.0, 2.5), t_end=10000.0),
-        Preset("global_chaos", "K = 5: global chaos, momentum diffuses", source=_CHIRIKOV,
-               params={"K": 5.0}, initial=(1.0, 0.5), t_end=10000.0),
+        Preset(
+            "kam",
+            "K = 0.5: mostly invariant circles (KAM tori) and island chains",
+            source=_CHIRIKOV,
+            params={"K": 0.5},
+            initial=(1.0, 1.5),
+            t_end=5000.0,
+        ),
+        Preset(
+            "critical",
+            "K = 0.971635: Greene's threshold, the last rotational invariant circle breaks",
+            source="J. M. Greene, A method for determining a stochastic transition, "
+            "J. Math. Phys. 20, 1183–1201 (1979)",
+            params={"K": 0.971635406},
+            initial=(0.0, 2.5),
+            t_end=10000.0,
+        ),
+        Preset(
+            "global_chaos",
+            "K = 5: global chaos, momentum diffuses",
+            source=_CHIRIKOV,
+            params={"K": 5.0},
+            initial=(1.0, 0.5),
+            t_end=10000.0,
+        ),
     ),
     reference=_CHIRIKOV,
     rhs=standard_rhs,
@@ -235,8 +276,10 @@ def ikeda_jac(k, y, p, J):
     J[1, 1] = u * (c + ry * dty)
 
 
-_IKEDA_REF = ("K. Ikeda, Multiple-valued stationary state and its instability of the transmitted light by a "
-              "ring cavity system, Opt. Commun. 30, 257–261 (1979)")
+_IKEDA_REF = (
+    "K. Ikeda, Multiple-valued stationary state and its instability of the transmitted light by a "
+    "ring cavity system, Opt. Commun. 30, 257–261 (1979)"
+)
 
 IKEDA = System(
     name="ikeda",
@@ -261,10 +304,22 @@ IKEDA = System(
         Parameter("alpha", 6.0, "strength of the intensity-dependent phase α", "rad", bounds=(-1000.0, 1000.0)),
     ),
     presets=(
-        Preset("classic", "u = 0.9: chaotic attractor", source=_SPROTT,
-               params={"a": 1.0, "u": 0.9, "kappa": 0.4, "alpha": 6.0}, initial=(0.0, 0.0), t_end=10000.0),
-        Preset("fixed_point", "u = 0.6: attracting fixed point", source=_SPROTT + " (u illustrative)",
-               params={"a": 1.0, "u": 0.6, "kappa": 0.4, "alpha": 6.0}, initial=(0.0, 0.0), t_end=500.0),
+        Preset(
+            "classic",
+            "u = 0.9: chaotic attractor",
+            source=_SPROTT,
+            params={"a": 1.0, "u": 0.9, "kappa": 0.4, "alpha": 6.0},
+            initial=(0.0, 0.0),
+            t_end=10000.0,
+        ),
+        Preset(
+            "fixed_point",
+            "u = 0.6: attracting fixed point",
+            source=_SPROTT + " (u illustrative)",
+            params={"a": 1.0, "u": 0.6, "kappa": 0.4, "alpha": 6.0},
+            initial=(0.0, 0.0),
+            t_end=500.0,
+        ),
     ),
     reference=_IKEDA_REF,
     rhs=ikeda_rhs,
@@ -310,12 +365,22 @@ TENT = System(
     variables=(Variable("x", "position in [0, 1]"),),
     parameters=(Parameter("mu", 1.99, "slope μ", bounds=(0.0, 2.0)),),
     presets=(
-        Preset("chaotic", "μ = 1.99: chaotic band, λ = ln 1.99",
-               source="E. Ott, Chaos in Dynamical Systems, 2nd ed. (Cambridge, 2002), ch. 2", params={"mu": 1.99},
-               initial=(0.1234,), t_end=1000.0),
-        Preset("two_bands", "μ = 1.3: attractor in two bands (merging at μ = √2)",
-               source="E. Ott, Chaos in Dynamical Systems, 2nd ed. (Cambridge, 2002), ch. 2", params={"mu": 1.3},
-               initial=(0.1234,), t_end=1000.0),
+        Preset(
+            "chaotic",
+            "μ = 1.99: chaotic band, λ = ln 1.99",
+            source="E. Ott, Chaos in Dynamical Systems, 2nd ed. (Cambridge, 2002), ch. 2",
+            params={"mu": 1.99},
+            initial=(0.1234,),
+            t_end=1000.0,
+        ),
+        Preset(
+            "two_bands",
+            "μ = 1.3: attractor in two bands (merging at μ = √2)",
+            source="E. Ott, Chaos in Dynamical Systems, 2nd ed. (Cambridge, 2002), ch. 2",
+            params={"mu": 1.3},
+            initial=(0.1234,),
+            t_end=1000.0,
+        ),
     ),
     reference="E. Ott, Chaos in Dynamical Systems, 2nd ed. (Cambridge University Press, 2002), ch. 2",
     rhs=tent_rhs,
@@ -375,10 +440,13 @@ def leslie_jac(k, y, p, J):
     J[3, 3] = 0.0
 
 
-_LESLIE_REF = ("P. H. Leslie, Some further notes on the use of matrices in population mathematics, "
-               "Biometrika 35, 213–245 (1948)")
-_NB_REF = ("A. J. Nicholson & V. A. Bailey, The balance of animal populations, Part I, "
-           "Proc. Zool. Soc. Lond. 105, 551–598 (1935)")
+_LESLIE_REF = (
+    "P. H. Leslie, Some further notes on the use of matrices in population mathematics, Biometrika 35, 213–245 (1948)"
+)
+_NB_REF = (
+    "A. J. Nicholson & V. A. Bailey, The balance of animal populations, Part I, "
+    "Proc. Zool. Soc. Lond. 105, 551–598 (1935)"
+)
 
 LESLIE_PREDATOR_PREY = System(
     name="leslie_predator_prey",
@@ -417,15 +485,23 @@ LESLIE_PREDATOR_PREY = System(
         Parameter("q", 0.5, "survival of young predators to the old class", bounds=(0.0, 1.0)),
     ),
     presets=(
-        Preset("equilibrium", "f2 = 3: damped oscillations into a stable coexistence point",
-               source=_LESLIE_REF + " (model form; values illustrative)",
-               params={"f1": 1.0, "f2": 3.0, "s1": 0.5, "d": 0.01, "c": 0.05, "g": 0.2, "q": 0.5},
-               initial=(50.0, 20.0, 1.0, 0.0), t_end=500.0),
-        Preset("cycles", "f2 = 8: the coexistence point is unstable; populations circulate on a closed "
-                         "invariant curve (largest Lyapunov exponent ≈ 0)",
-               source=_LESLIE_REF + " (model form; values illustrative)",
-               params={"f1": 1.0, "f2": 8.0, "s1": 0.5, "d": 0.01, "c": 0.05, "g": 0.2, "q": 0.5},
-               initial=(50.0, 20.0, 1.0, 0.0), t_end=5000.0),
+        Preset(
+            "equilibrium",
+            "f2 = 3: damped oscillations into a stable coexistence point",
+            source=_LESLIE_REF + " (model form; values illustrative)",
+            params={"f1": 1.0, "f2": 3.0, "s1": 0.5, "d": 0.01, "c": 0.05, "g": 0.2, "q": 0.5},
+            initial=(50.0, 20.0, 1.0, 0.0),
+            t_end=500.0,
+        ),
+        Preset(
+            "cycles",
+            "f2 = 8: the coexistence point is unstable; populations circulate on a closed "
+            "invariant curve (largest Lyapunov exponent ≈ 0)",
+            source=_LESLIE_REF + " (model form; values illustrative)",
+            params={"f1": 1.0, "f2": 8.0, "s1": 0.5, "d": 0.01, "c": 0.05, "g": 0.2, "q": 0.5},
+            initial=(50.0, 20.0, 1.0, 0.0),
+            t_end=5000.0,
+        ),
     ),
     reference=_LESLIE_REF + "; " + _NB_REF,
     rhs=leslie_rhs,

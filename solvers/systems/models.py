@@ -46,8 +46,10 @@ def jin_enso_jac(t, y, p, J):
     J[1, 1] = -r
 
 
-_JIN_REF = ("F.-F. Jin, An equatorial ocean recharge paradigm for ENSO. Part I: Conceptual model, "
-            "J. Atmos. Sci. 54, 811–829 (1997)")
+_JIN_REF = (
+    "F.-F. Jin, An equatorial ocean recharge paradigm for ENSO. Part I: Conceptual model, "
+    "J. Atmos. Sci. 54, 811–829 (1997)"
+)
 
 JIN_ENSO = System(
     name="jin_enso",
@@ -67,19 +69,14 @@ JIN_ENSO = System(
         "growth into a limit cycle. We are not certain it matches the nonlinear terms of Jin (1997) "
         "exactly."
     ),
-    equations=(
-        "b = b0 μ,  R = γ b − c\n"
-        "dT/dt = R T + γ h − ε (h + b T)³\n"
-        "dh/dt = −r h − α b T"
-    ),
+    equations=("b = b0 μ,  R = γ b − c\ndT/dt = R T + γ h − ε (h + b T)³\ndh/dt = −r h − α b T"),
     variables=(
         Variable("T", "east Pacific SST anomaly (units of 7.5 K)"),
         Variable("h", "west Pacific thermocline depth anomaly (units of 150 m)"),
     ),
     parameters=(
         Parameter("mu", 2.0 / 3.0, "ocean–atmosphere coupling coefficient μ", bounds=(0.0, 2.0)),
-        Parameter("b0", 2.5, "high-end coupling: thermocline slope per unit SST anomaly at μ = 1",
-                  bounds=(0.0, 10.0)),
+        Parameter("b0", 2.5, "high-end coupling: thermocline slope per unit SST anomaly at μ = 1", bounds=(0.0, 10.0)),
         Parameter("gamma", 0.75, "thermocline feedback on the east Pacific SST", bounds=(0.0, 10.0)),
         Parameter("c", 1.0, "damping rate of the SST anomaly", bounds=(0.0, 10.0)),
         Parameter("r", 0.25, "damping of the upper-ocean heat content", bounds=(0.0, 10.0)),
@@ -91,8 +88,7 @@ JIN_ENSO = System(
             "neutral",
             "Linear, neutral coupling μ = 2/3: a closed cycle of ≈ 41 months",
             source=_JIN_REF + " (c = 1, γ = 0.75, r = 0.25, α = 0.125, b0 = 2.5, μc = 2/3)",
-            params={"mu": 2.0 / 3.0, "b0": 2.5, "gamma": 0.75, "c": 1.0, "r": 0.25, "alpha": 0.125,
-                    "epsilon": 0.0},
+            params={"mu": 2.0 / 3.0, "b0": 2.5, "gamma": 0.75, "c": 1.0, "r": 0.25, "alpha": 0.125, "epsilon": 0.0},
             initial=(1.125 / 7.5, 0.0),
             t_end=120.0,
             description="T0 = 1.125 K (0.15 in units of 7.5 K), h0 = 0.",
@@ -101,8 +97,7 @@ JIN_ENSO = System(
             "self_sustained",
             "Supercritical coupling μ = 0.75 with cubic saturation ε = 0.1: limit cycle",
             source=_JIN_REF + " (parameters as in the neutral case; μ and ε illustrative)",
-            params={"mu": 0.75, "b0": 2.5, "gamma": 0.75, "c": 1.0, "r": 0.25, "alpha": 0.125,
-                    "epsilon": 0.1},
+            params={"mu": 0.75, "b0": 2.5, "gamma": 0.75, "c": 1.0, "r": 0.25, "alpha": 0.125, "epsilon": 0.1},
             initial=(1.125 / 7.5, 0.0),
             t_end=300.0,
         ),
@@ -110,8 +105,7 @@ JIN_ENSO = System(
             "damped",
             "Subcritical coupling μ = 0.6: decaying oscillation",
             source=_JIN_REF,
-            params={"mu": 0.6, "b0": 2.5, "gamma": 0.75, "c": 1.0, "r": 0.25, "alpha": 0.125,
-                    "epsilon": 0.0},
+            params={"mu": 0.6, "b0": 2.5, "gamma": 0.75, "c": 1.0, "r": 0.25, "alpha": 0.125, "epsilon": 0.0},
             initial=(1.125 / 7.5, 0.0),
             t_end=120.0,
         ),
@@ -186,13 +180,16 @@ def _km_invariant(v, p):
         return p["gamma"] * np.log(v["S"]) + p["beta"] * v["R"]
 
 
-_KM_REF = ("W. O. Kermack & A. G. McKendrick, A contribution to the mathematical theory of epidemics, "
-           "Proc. R. Soc. Lond. A 115, 700–721 (1927)")
-_BOARDING = ("J. D. Murray, Mathematical Biology I, 3rd ed. (Springer, 2002), §10.2: influenza in a boarding "
-             "school of 763 boys (BMJ 1978), fit r = 2.18×10⁻³/day, a = 0.44/day")
+_KM_REF = (
+    "W. O. Kermack & A. G. McKendrick, A contribution to the mathematical theory of epidemics, "
+    "Proc. R. Soc. Lond. A 115, 700–721 (1927)"
+)
+_BOARDING = (
+    "J. D. Murray, Mathematical Biology I, 3rd ed. (Springer, 2002), §10.2: influenza in a boarding "
+    "school of 763 boys (BMJ 1978), fit r = 2.18×10⁻³/day, a = 0.44/day"
+)
 
-_BETA = Parameter("beta", 1.66, "transmission rate (contacts × infection probability per day)", "1/day",
-                  (0.0, 100.0))
+_BETA = Parameter("beta", 1.66, "transmission rate (contacts × infection probability per day)", "1/day", (0.0, 100.0))
 _GAMMA = Parameter("gamma", 0.44, "recovery rate (1 / infectious period)", "1/day", (0.0, 100.0))
 _SIGMA = Parameter("sigma", 0.125, "rate of becoming infectious (1 / latent period)", "1/day", (0.0, 100.0))
 
@@ -206,12 +203,7 @@ SIR = System(
         "R0 S > 1 with R0 = β/γ; it ends with susceptibles left over, given by the conserved "
         "γ ln S + β R."
     ),
-    equations=(
-        "dS/dt = −β S I\n"
-        "dI/dt = β S I − γ I\n"
-        "dR/dt = γ I\n"
-        "conserved: S + I + R,  γ ln S + β R"
-    ),
+    equations=("dS/dt = −β S I\ndI/dt = β S I − γ I\ndR/dt = γ I\nconserved: S + I + R,  γ ln S + β R"),
     variables=(
         Variable("S", "susceptible fraction"),
         Variable("I", "infectious fraction"),
@@ -253,11 +245,7 @@ SEIR = System(
         "(latent ≈ 8 days, infectious ≈ 5 days, R0 = 15), not a fit to data."
     ),
     equations=(
-        "dS/dt = −β S I\n"
-        "dE/dt = β S I − σ E\n"
-        "dI/dt = σ E − γ I\n"
-        "dR/dt = γ I\n"
-        "conserved: S + E + I + R,  γ ln S + β R"
+        "dS/dt = −β S I\ndE/dt = β S I − σ E\ndI/dt = σ E − γ I\ndR/dt = γ I\nconserved: S + E + I + R,  γ ln S + β R"
     ),
     variables=(
         Variable("S", "susceptible fraction"),
@@ -275,7 +263,7 @@ SEIR = System(
             "measles_like",
             "Latent 8 days, infectious 5 days, R0 = 15; one in 10⁴ infectious at t = 0",
             source="M. J. Keeling & P. Rohani, Modeling Infectious Diseases in Humans and Animals "
-                   "(Princeton, 2008), ch. 2 (SEIR model; these values are illustrative)",
+            "(Princeton, 2008), ch. 2 (SEIR model; these values are illustrative)",
             params={"beta": 3.0, "gamma": 0.2, "sigma": 0.125},
             initial=(1.0 - 1e-4, 0.0, 1e-4, 0.0),
             t_end=120.0,

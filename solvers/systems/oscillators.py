@@ -120,10 +120,7 @@ VAN_DER_POL = System(
         "measured here with two step sizes and two initial states). Large μ makes the "
         "equation stiff: the fixed step must resolve the fast jumps, of duration ~1/μ."
     ),
-    equations=(
-        "d²x/dt² − μ (1 − x²) dx/dt + x = A cos(ω t)\n"
-        "i.e. dx/dt = v, dv/dt = μ (1 − x²) v − x + A cos(ω t)"
-    ),
+    equations=("d²x/dt² − μ (1 − x²) dx/dt + x = A cos(ω t)\ni.e. dx/dt = v, dv/dt = μ (1 − x²) v − x + A cos(ω t)"),
     variables=(Variable("x", "voltage (scaled)"), Variable("v", "its rate of change dx/dt")),
     parameters=(
         Parameter("mu", 1.0, "strength of the nonlinear damping", bounds=(0.0, 50.0)),
@@ -220,9 +217,7 @@ HINDMARSH_ROSE = System(
         "bursting (largest exponent ≈ 0.015 at r = 0.006, measured here). Which of r = 0.005 "
         "and 0.006 is 'the' chaotic value varies between sources."
     ),
-    equations=(
-        "dx/dt = y − a x³ + b x² − z + I\ndy/dt = c − d x² − y\ndz/dt = r (s (x − x_R) − z)"
-    ),
+    equations=("dx/dt = y − a x³ + b x² − z + I\ndy/dt = c − d x² − y\ndz/dt = r (s (x − x_R) − z)"),
     variables=(
         Variable("x", "membrane potential (dimensionless)"),
         Variable("y", "fast recovery (spiking) current"),
@@ -434,8 +429,9 @@ KURAMOTO = System(
     parameters=(
         Parameter("N", 1000, "number of oscillators", bounds=(2, 100000), kind="int", structural=True),
         Parameter("K", 2.0, "coupling strength", unit="1/time", bounds=(0.0, 100.0)),
-        Parameter("gamma", 0.5, "half-width of the Lorentzian frequency distribution", unit="1/time",
-                  bounds=(0.0, 100.0)),
+        Parameter(
+            "gamma", 0.5, "half-width of the Lorentzian frequency distribution", unit="1/time", bounds=(0.0, 100.0)
+        ),
     ),
     invariants=(
         Invariant(
