@@ -158,6 +158,31 @@ def cmd_run(args) -> int:
     return 0 if result.status == "done" else 1
 
 
+def cmd_validate(args) -> int:
+    from solvers import validation
+
+    selected = validation.checks(args.system)
+    if not selected:
+        print(f"no checks for {args.system!r}")
+        return 0
+    outcomes = []
+    for outcome in validation.run_checks(selected):
+        outcomes.append(outcome)
+        if not args.markdown:
+            mark = "pass" if outcome.passed else "FAIL"
+            print(
+                f"{mark}  {outcome.check.system:<20} {outcome.check.name:<32} error {outcome.error:.2e} "
+                f"(≤ {outcome.check.tolerance:.0e})  drift {outcome.drift:.1e}  {outcome.seconds:6.2f} s  "
+                f"{outcome.note}",
+                flush=True,
+            )
+    failed = sum(not o.passed for o in outcomes)
+    if args.markdown:
+        print(validation.table(outcomes))
+    print(f"\n{len(outcomes) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="explorer", description="Dynamics Explorer: nonlinear dynamics and PDEs.")
     parser.add_argument("--version", action="version", version=f"Dynamics Explorer {solvers.__version__}")
@@ -186,6 +211,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int)
     p.add_argument("--json", action="store_true", help="also print the run's configuration as JSON")
     p.set_defaults(func=cmd_run)
+    p = sub.add_parser("validate", help="check every preset with an exact or published reference")
+    p.add_argument("--system", help="only this system's checks")
+    p.add_argument("--markdown", action="store_true", help="print the results as a Markdown table")
+    p.set_defaults(func=cmd_validate)
     return parser
 
 

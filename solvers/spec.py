@@ -151,6 +151,9 @@ class Preset:
     samples: int | None = None
     initial_fn: Callable[..., Mapping[str, np.ndarray]] | None = None
     exact: Callable[..., Mapping[str, np.ndarray]] | None = None
+    # largest error against ``exact`` (relative to the solution's maximum)
+    # that ``explorer validate`` accepts; None: solvers.validation's default
+    tolerance: float | None = None
 
 
 @dataclass(frozen=True)

@@ -89,3 +89,20 @@ def test_docs_catalog_page_is_up_to_date():
 
     page = (ROOT / "docs" / "catalog.md").read_text(encoding="utf-8")
     assert page == catalog_markdown()
+
+
+def test_validate_runs_the_checks_of_a_system():
+    out = explorer("validate", "--system", "nlse", timeout=600)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "0 failed" in out.stdout
+    assert "two-soliton shifts" in out.stdout and "soliton" in out.stdout
+
+
+def test_validation_page_lists_every_check():
+    """docs/validation.md is `explorer validate --markdown`'s output: it must
+    name every check there is (regenerate it when checks are added)."""
+    from solvers import validation
+
+    page = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
+    for check in validation.checks():
+        assert f"| {check.system} | {check.name} |" in page, (check.system, check.name)

@@ -349,7 +349,12 @@ NLSE = System(
             atol=1e-10,
             params={"g": 1.0, "t0": -3.0},
             source="Peregrine, J. Aust. Math. Soc. B 25, 16 (1983)",
-            description="Algebraic tails: the box is wide so that the periodic images barely interact.",
+            tolerance=5e-3,
+            description=(
+                "Algebraic tails: the box is wide so that the periodic images barely interact, but the "
+                "background is modulationally unstable and amplifies the small mismatch at the boundary: "
+                "the run matches the exact solution to a few 1e-3, not to round-off."
+            ),
         ),
         Preset(
             "modulation_instability",
