@@ -72,7 +72,7 @@ def _exact_check(system, preset) -> Check:
         return err, invariant_drift(r), f"{r.config.method}, {r.steps} steps"
 
     tol = preset.tolerance or DEFAULT_TOLERANCE
-    return Check(system.name, preset.name, "exact solution (max error relative to max |u|)", tol, run)
+    return Check(system.name, preset.name, "exact solution (max error ÷ max of the solution)", tol, run)
 
 
 # --------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def run_checks(selected: list[Check]) -> Iterator[Outcome]:
 
 def table(outcomes: list[Outcome]) -> str:
     rows = [
-        "| system | check | reference | error | tolerance | invariant drift | result | time | note |",
+        "| system | check | reference | error | tolerance | invariant drift¹ | result | time | note |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for o in outcomes:
