@@ -169,7 +169,7 @@ class Grid:
                 if self.basis == "fourier"
                 else (np.pi * (self.n[axis] - 1) / self.length(axis))
             )
-            mask &= np.abs(k) < (2.0 / 3.0) * kmax + 1e-12
+            mask &= np.abs(k) < (2.0 / 3.0) * kmax * (1 - 1e-12)
         return mask
 
     def exponential_filter(self, real: bool, alpha: float = 36.0, order: int = 36) -> np.ndarray:

@@ -34,3 +34,8 @@ def test_system_functions(system):
         fn = getattr(system, role)
         if fn is not None:
             check(fn, f"{system.name}.{role}")
+    if system.pde is not None:
+        for role in ("nonlinear", "nonlinear_if", "nonlinear_flow"):
+            fn = getattr(system.pde, role)
+            if fn is not None:
+                check(fn, f"{system.name}.pde.{role}")
