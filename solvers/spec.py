@@ -335,7 +335,8 @@ class System:
     def describe(self) -> str:
         lines = [f"{self.title} ({self.name}, {self.kind})", "", self.equations, ""]
         for p in self.parameters:
-            lines.append(f"  {p.name} = {p.default!r} [{p.unit}]  {p.meaning}  ({p.bounds_text()})")
+            allowed = ", ".join(p.choices) if p.kind == "choice" else p.bounds_text()
+            lines.append(f"  {p.name} = {p.default!r} [{p.unit}]  {p.meaning}  ({allowed})")
         lines += ["", f"Reference: {self.reference}"]
         return "\n".join(lines)
 

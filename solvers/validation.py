@@ -46,17 +46,20 @@ class Outcome:
         return bool(np.isfinite(self.error) and self.error <= self.check.tolerance)
 
 
-def invariant_drift(result) -> float:
-    """Largest change of any invariant over the run, relative to its initial
+def drift(values: np.ndarray) -> float:
+    """Largest change of an invariant over a run, relative to its initial
     magnitude when that is ≥ 1 and absolute below (a momentum that is zero by
-    symmetry has no meaningful relative drift); 0 when there are none."""
-    worst = 0.0
-    for values in result.invariants.values():
-        if values.size == 0:
-            continue
-        scale = max(float(np.max(np.abs(values[0]))), 1.0)
-        worst = max(worst, float(np.max(np.abs(values - values[0]))) / scale)
-    return worst
+    symmetry has no meaningful relative drift)."""
+    values = np.asarray(values, dtype=float)
+    if values.size == 0:
+        return 0.0
+    scale = max(float(np.max(np.abs(values[0]))), 1.0)
+    return float(np.max(np.abs(values - values[0]))) / scale
+
+
+def invariant_drift(result) -> float:
+    """The largest :func:`drift` of any of a run's invariants (0 when none)."""
+    return max((drift(v) for v in result.invariants.values()), default=0.0)
 
 
 def _exact_check(system, preset) -> Check:
