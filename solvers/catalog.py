@@ -21,6 +21,7 @@ _MODULES = (
     "solvers.systems.maps",
     "solvers.systems.galactic_disk",
     "solvers.systems.nlse",
+    "solvers.systems.klein_gordon",
 )
 
 _REGISTRY: dict[str, System] = {}
