@@ -326,15 +326,17 @@ def make_stepper(config: RunConfig, system: System | None = None):
         dt = config.sample_interval / per
     t_stop = math.inf if math.isinf(config.t_end) else config.t_end
     rtol, atol = config.rtol or 0.0, config.atol or 0.0
+    fn = system.accel if meth.family == "symplectic" else system.rhs
     if grid is not None and meth.family in SPECTRAL_FAMILIES:
         stepper = SpectralStepper(system, config.method, grid, config.params, y0, config.t0, dt, rtol, atol, t_stop)
     elif grid is not None:
+        # PDEs on their physical fields: symplectic methods use accel, RK methods the first-order rhs
         stepper = PhysicalStepper(
             system,
             grid,
             config.params,
             meth,
-            system.accel,
+            fn,
             y0,
             system.pde.pack(config.params, grid),
             config.t0,
@@ -344,7 +346,6 @@ def make_stepper(config: RunConfig, system: System | None = None):
             t_stop,
         )
     else:
-        fn = system.accel if meth.family == "symplectic" else system.rhs
         stepper = Stepper(meth, fn, y0, system.pack(config.params), config.t0, dt, rtol, atol, t_stop)
     stepper.messages = check_initial(system, y0, grid, config.params) if grid is not None else []
     return stepper
