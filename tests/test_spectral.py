@@ -86,7 +86,7 @@ def test_etdrk4_coefficients_match_the_direct_formulas():
     integrals must agree with them, for real and imaginary L."""
     h = 0.5
     for L in (np.array([-2.0, -10.0, -50.0, 3.0]), np.array([-3j, 8j, -40j])):
-        E, E2, Q, f1, f2, f3 = etdrk4_coefficients(L, h)
+        E, _E2, Q, f1, f2, f3 = etdrk4_coefficients(L, h)
         z = h * L
         np.testing.assert_allclose(E, np.exp(z), rtol=1e-14)
         np.testing.assert_allclose(Q, h * (np.exp(z / 2) - 1) / z, rtol=1e-12)
@@ -99,7 +99,7 @@ def test_etdrk4_coefficients_have_the_right_limits_at_zero():
     """At L = 0: Q = h/2, f1 = h/6, f2 = h/3 (sic: 2·f2 weights the two middle
     stages), f3 = h/6 — ETDRK4 reduces to classical RK4."""
     h = 0.1
-    E, E2, Q, f1, f2, f3 = etdrk4_coefficients(np.array([0.0, 1e-12]), h)
+    _E, _E2, Q, f1, f2, f3 = etdrk4_coefficients(np.array([0.0, 1e-12]), h)
     np.testing.assert_allclose(Q, h / 2, rtol=1e-12)
     np.testing.assert_allclose(f1, h / 6, rtol=1e-12)
     np.testing.assert_allclose(f2, h / 6, rtol=1e-12)
