@@ -22,6 +22,8 @@ _MODULES = (
     "solvers.systems.galactic_disk",
     "solvers.systems.nlse",
     "solvers.systems.klein_gordon",
+    "solvers.systems.kuramoto_sivashinsky",
+    "solvers.systems.navier_stokes",
 )
 
 _REGISTRY: dict[str, System] = {}
