@@ -53,6 +53,9 @@ class PDE:
     pack: Callable[[Mapping[str, Any], Grid], np.ndarray] | None = None
     # largest stable step of an explicit method (CFL), or None
     max_dt: Callable[[Grid, Mapping[str, Any]], float] | None = None
+    # why a method cannot run with these parameters (e.g. an integrating factor
+    # e^{ν|k|²t} that overflows when ν > 0), or None when it can
+    method_check: Callable[[str, Mapping[str, Any]], str | None] | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def grid(self, n=None, domain=None) -> Grid:

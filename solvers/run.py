@@ -154,6 +154,10 @@ def make_config(
             + close_matches(str(method), system.methods)
         )
     meth = METHODS[method]
+    if system.pde is not None and system.pde.method_check is not None:
+        why = system.pde.method_check(method, full)
+        if why:
+            raise ValueError(f"method: {method!r} cannot run {system.name!r} with these parameters: {why}")
 
     if t_end is None:
         t_end = pre.t_end if (pre is not None and pre.t_end is not None) else system.default_t_end
@@ -293,6 +297,7 @@ class Chunk:
     steps: int
     message: str = ""
     events: list[dict[str, Any]] = field(default_factory=list)
+    observables: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def sample_times(config: RunConfig, start: int, count: int) -> np.ndarray:
@@ -373,7 +378,9 @@ def run(
     rows = int(max(1, min(MAX_BATCH_ROWS, BATCH_BYTES // (stepper.y.itemsize * max(n, internal)))))
     to_output = getattr(stepper, "to_output", None)
     written = 0
-    max_steps = 16
+    # start with one step: a single step of a large 2-D PDE can take tens of
+    # milliseconds; the budget then grows at most 4× per call to ~chunk_seconds
+    max_steps = 1
     t_start_wall = time.perf_counter()
 
     def finish(status: str, message: str, events=None) -> Chunk:
@@ -422,6 +429,7 @@ def run(
             done_in_batch += k
             written += k
             inv = system.evaluate_invariants(ys, params, grid) if k else {}
+            obs = system.evaluate_observables(ys, params, grid) if k else {}
             finished = total is not None and written >= total
             if status == STATUS_NONFINITE:
                 yield Chunk(
@@ -435,6 +443,7 @@ def run(
                     f"blow-up: the state became non-finite at t = {stepper.t:.10g}; "
                     f"{written} samples before it are kept",
                     events,
+                    obs,
                 )
                 return
             if status == STATUS_UNDERFLOW:
@@ -443,6 +452,7 @@ def run(
                 written -= int(k - keep.sum())
                 ts, ys = ts[keep], ys[keep]
                 inv = {key: v[keep] for key, v in inv.items()}
+                obs = {key: v[keep] for key, v in obs.items()}
                 yield Chunk(
                     ts,
                     ys,
@@ -454,6 +464,7 @@ def run(
                     f"blow-up: the step size fell below the round-off limit at t = {stepper.t:.10g} "
                     f"(the solution is probably singular there); {written} samples before it are kept",
                     events,
+                    obs,
                 )
                 return
             assert status in (STATUS_OK, STATUS_PAUSED)
@@ -469,9 +480,10 @@ def run(
                     taken,
                     f"{written} samples, {taken} steps in {wall:.3g} s",
                     events,
+                    obs,
                 )
                 return
-            yield Chunk(ts, ys, inv, RUNNING, stepper.t, written / total if total else 0.0, taken, "", events)
+            yield Chunk(ts, ys, inv, RUNNING, stepper.t, written / total if total else 0.0, taken, "", events, obs)
 
 
 def _apply_mailbox(mailbox: ParameterMailbox, system: System, params: dict, stepper: Stepper) -> list[dict]:
@@ -508,8 +520,11 @@ class Result:
     time on axis 0, ``result.invariants`` each invariant over ``result.t``.
     """
 
-    def __init__(self, config: RunConfig, t, y, invariants, status, message, steps, wall, events, messages=()):
+    def __init__(
+        self, config: RunConfig, t, y, invariants, status, message, steps, wall, events, messages=(), observables=None
+    ):
         self.config = config
+        self.observables = observables or {}
         self.system = get_system(config.system)
         self.grid = grid_of(self.system, config)
         self.messages = list(messages)
@@ -582,6 +597,7 @@ def simulate_config(config: RunConfig, *, stop: threading.Event | None = None, p
     t = np.empty(config.samples)
     y = np.empty((config.samples, n))
     inv: dict[str, list[np.ndarray]] = {}
+    obs: dict[str, list[np.ndarray]] = {}
     events: list[dict] = []
     messages: list[str] = []
     i = 0
@@ -595,18 +611,31 @@ def simulate_config(config: RunConfig, *, stop: threading.Event | None = None, p
         y[i : i + k] = chunk.y
         for key, val in chunk.invariants.items():
             inv.setdefault(key, []).append(val)
+        for key, val in chunk.observables.items():
+            obs.setdefault(key, []).append(val)
         events += chunk.events
         i += k
         last = chunk
         if progress is not None:
             progress(chunk.progress)
     invariants = {key: np.concatenate(v) for key, v in inv.items()}
+    observables = {key: np.concatenate(v) for key, v in obs.items()}
     if i < config.samples:
         t, y = t[:i], y[:i]
         if not invariants:
             invariants = {name: np.empty(0) for name in (v.name for v in system.invariants)}
     return Result(
-        config, t, y, invariants, last.status, last.message, last.steps, time.perf_counter() - t0, events, messages
+        config,
+        t,
+        y,
+        invariants,
+        last.status,
+        last.message,
+        last.steps,
+        time.perf_counter() - t0,
+        events,
+        messages,
+        observables,
     )
 
 

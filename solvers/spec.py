@@ -182,6 +182,9 @@ class System:
     rhs: Any = None
     presets: tuple[Preset, ...] = ()
     invariants: tuple[Invariant, ...] = ()
+    # quantities recorded with every sample but not conserved (the energy of a
+    # forced or viscous flow, an order parameter): same form as invariants
+    observables: tuple[Invariant, ...] = ()
     description: str = ""
     jacobian: Any = None
     accel: Any = None
@@ -325,12 +328,18 @@ class System:
     def evaluate_invariants(self, states: np.ndarray, params: Mapping[str, Any], grid=None) -> dict[str, np.ndarray]:
         """Each invariant over the samples.  PDE invariants also receive the
         grid (as ``values["grid"]``) for their spectral derivatives."""
-        if not self.invariants:
+        return self._evaluate(self.invariants, states, params, grid)
+
+    def evaluate_observables(self, states: np.ndarray, params: Mapping[str, Any], grid=None) -> dict[str, np.ndarray]:
+        return self._evaluate(self.observables, states, params, grid)
+
+    def _evaluate(self, quantities, states, params, grid) -> dict[str, np.ndarray]:
+        if not quantities:
             return {}
         values = self.split(states, params, grid)
         if grid is not None:
             values["grid"] = grid
-        return {inv.name: np.asarray(inv.fn(values, params), dtype=np.float64) for inv in self.invariants}
+        return {q.name: np.asarray(q.fn(values, params), dtype=np.float64) for q in quantities}
 
     def describe(self) -> str:
         lines = [f"{self.title} ({self.name}, {self.kind})", "", self.equations, ""]

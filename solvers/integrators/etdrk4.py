@@ -24,17 +24,25 @@ def etdrk4_coefficients(L: np.ndarray, h: float, contour_points: int = 64) -> tu
     formulas at small |hL|).  Complex L keeps complex coefficients.
     """
     L = np.asarray(L, dtype=complex).ravel()
-    hL = h * L
-    # the whole circle: complex (dispersive) L has no conjugate symmetry to exploit
+    # Operators of 2-D problems repeat values (−ν|k|² depends on |k| only):
+    # evaluate the contour means once per distinct value, in bounded chunks.
+    values, inverse = np.unique(L, return_inverse=True)
     r = np.exp(2j * np.pi * (np.arange(1, contour_points + 1) - 0.5) / contour_points)
-    LR = hL[:, None] + r[None, :]
-    eLR = np.exp(LR)
-    Q = h * np.mean((np.exp(LR / 2) - 1) / LR, axis=1)
-    f1 = h * np.mean((-4 - LR + eLR * (4 - 3 * LR + LR**2)) / LR**3, axis=1)
-    f2 = h * np.mean((2 + LR + eLR * (-2 + LR)) / LR**3, axis=1)
-    f3 = h * np.mean((-4 - 3 * LR - LR**2 + eLR * (4 - LR)) / LR**3, axis=1)
+    coeffs = np.empty((4, values.size), dtype=complex)
+    chunk = max(1, 2**20 // contour_points)
+    for start in range(0, values.size, chunk):
+        hv = h * values[start : start + chunk]
+        # the whole circle: complex (dispersive) L has no conjugate symmetry to exploit
+        LR = hv[:, None] + r[None, :]
+        eLR = np.exp(LR)
+        coeffs[0, start : start + chunk] = h * np.mean((np.exp(LR / 2) - 1) / LR, axis=1)
+        coeffs[1, start : start + chunk] = h * np.mean((-4 - LR + eLR * (4 - 3 * LR + LR**2)) / LR**3, axis=1)
+        coeffs[2, start : start + chunk] = h * np.mean((2 + LR + eLR * (-2 + LR)) / LR**3, axis=1)
+        coeffs[3, start : start + chunk] = h * np.mean((-4 - 3 * LR - LR**2 + eLR * (4 - LR)) / LR**3, axis=1)
+    Q, f1, f2, f3 = (c[inverse] for c in coeffs)
     if np.all(np.isreal(L)):
         Q, f1, f2, f3 = (np.real(a).astype(complex) for a in (Q, f1, f2, f3))
+    hL = h * L
     E = np.exp(hL)
     E2 = np.exp(hL / 2)
     return tuple(np.ascontiguousarray(a, dtype=np.complex128) for a in (E, E2, Q, f1, f2, f3))
