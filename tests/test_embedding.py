@@ -190,6 +190,15 @@ def test_correlation_sum_equals_brute_force(metric, theiler):
     np.testing.assert_allclose(C, counts / d.size, rtol=1e-15)
 
 
+def test_correlation_sum_stops_between_blocks():
+    import threading
+
+    halt = threading.Event()
+    halt.set()
+    with pytest.raises(InterruptedError):
+        E.correlation_sum(np.random.default_rng(0).standard_normal((300, 2)), stop=halt)
+
+
 def test_correlation_sum_of_the_uniform_square():
     """Uniform points in the unit square: the probability that two lie closer
     than r ≤ 1 is πr² − 8r³/3 + r⁴/2 (edges included)."""

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -354,7 +355,14 @@ def _default_radii(X: np.ndarray, metric: str, count: int = 40, decades: float =
     return np.geomspace(r_max * 10.0 ** (-decades), r_max, count)
 
 
-def correlation_sum(x, radii=None, theiler: int = 1, metric: str = "euclidean", block_pairs: float = 2e7):
+def correlation_sum(
+    x,
+    radii=None,
+    theiler: int = 1,
+    metric: str = "euclidean",
+    block_pairs: float = 4e6,
+    stop: threading.Event | None = None,
+):
     """The correlation sum C(r) of Grassberger & Procaccia over many radii in one pass.
 
     C(r) = (number of pairs (i, j), j − i ≥ ``theiler``, with ‖x_i − x_j‖ < r)
@@ -366,7 +374,9 @@ def correlation_sum(x, radii=None, theiler: int = 1, metric: str = "euclidean", 
     logarithmically over three decades below the diameter of the bounding box
     (in the chosen norm).  Every pair is visited once and binned by a binary
     search over the radii: O(N²·log K) time, O(N + K) memory; the kernel runs
-    over blocks of rows holding about ``block_pairs`` pairs each.
+    over blocks of rows holding about ``block_pairs`` pairs each (about
+    50 ms of work), and a set ``stop`` event (threading.Event) ends the
+    computation between blocks with InterruptedError.
 
     Returns ``(radii, C, counts, n_pairs)``: ``counts[k]`` pairs are closer
     than ``radii[k]``.  Reference: P. Grassberger & I. Procaccia, Phys. Rev.
@@ -387,6 +397,8 @@ def correlation_sum(x, radii=None, theiler: int = 1, metric: str = "euclidean", 
     n_pairs = (n - theiler) * (n - theiler + 1) // 2
     i = 0
     while i < n - theiler:
+        if stop is not None and stop.is_set():
+            raise InterruptedError("correlation sum stopped")
         # rows i … i1 − 1 hold about block_pairs pairs
         rows = max(1, int(block_pairs // max(n - i - theiler, 1)))
         i1 = min(n - theiler, i + rows)
@@ -456,11 +468,12 @@ def correlation_dimension(
     tol: float = 0.1,
     min_pairs: int = 1000,
     min_points: int = 4,
+    stop: threading.Event | None = None,
 ) -> CorrelationDimension:
     """Grassberger–Procaccia correlation dimension D2 with a fitted scaling region.
 
     Computes C(r) with :func:`correlation_sum` (same ``radii``, ``theiler``,
-    ``metric``), then the local slopes ν_k = Δ ln C / Δ ln r between
+    ``metric``, ``stop``), then the local slopes ν_k = Δ ln C / Δ ln r between
     consecutive radii.  Scaling-region rule: among the radii where at least
     ``min_pairs`` pairs are closer than r (fewer pairs make ln C noisy) and C
     is below 1/2 (above, the finite extent of the attractor bends the curve),
@@ -476,7 +489,7 @@ def correlation_dimension(
     tol = _positive("tol", tol)
     min_pairs = _int("min_pairs", min_pairs, 1)
     min_points = _int("min_points", min_points, 1)
-    r, C, counts, n_pairs = correlation_sum(x, radii=radii, theiler=theiler, metric=metric)
+    r, C, counts, n_pairs = correlation_sum(x, radii=radii, theiler=theiler, metric=metric, stop=stop)
     if r.size < 2:
         raise ValueError("radii: need at least two radii to fit a slope")
     lr = np.log(r)
