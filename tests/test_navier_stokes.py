@@ -209,3 +209,19 @@ def test_random_initial_field():
 def test_unresolved_forcing_is_refused():
     with pytest.raises(ValueError, match="kf"):
         solvers.simulate(NAME, preset="kolmogorov", n=32, params={"kf": 11}, t_end=0.1, samples=2)
+
+
+def test_energy_and_enstrophy_are_recorded_as_observables():
+    """Taylor–Green: both decay exactly as e^{−4νk²t}."""
+    r = solvers.simulate("navier_stokes_2d", preset="taylor_green", n=32, t_end=1.0, samples=11)
+    nu = r.config.params["nu"]
+    k = 1.0
+    for name in ("energy", "enstrophy"):
+        values = r.observables[name]
+        np.testing.assert_allclose(values / values[0], np.exp(-4 * nu * k * k * r.t), rtol=1e-10)
+    assert "energy" not in r.invariants
+
+
+def test_integrating_factor_methods_are_refused_when_viscous():
+    with pytest.raises(ValueError, match=r"method: 'if_dop853' cannot run 'navier_stokes_2d'.*use etdrk4"):
+        solvers.make_config("navier_stokes_2d", preset="taylor_green", method="if_dop853", rtol=1e-10, atol=1e-10)

@@ -45,7 +45,7 @@ import numpy as np
 from ..catalog import register
 from ..integrators.kernel_types import jit
 from ..pde import PDE
-from ..spec import Parameter, Preset, System, Variable
+from ..spec import Invariant, Parameter, Preset, System, Variable
 
 # p = [nu, F, kf, mu, nx, ny, Lx, Ly]
 
@@ -257,6 +257,13 @@ def _kolmogorov_start_ic(grid, params, rng):
     return {"omega": np.zeros(grid.shape)}
 
 
+def _method_check(method, params):
+    # the integrating factor e^{(ν|k|² + μ)t} of a dissipative operator overflows
+    if method.startswith("if") and (params["nu"] > 0 or params["mu"] > 0):
+        return "integrating-factor methods are for the inviscid, undamped equation (ν = μ = 0); use etdrk4"
+    return None
+
+
 NS2D = System(
     name="navier_stokes_2d",
     title="2-D incompressible Navier–Stokes (vorticity)",
@@ -266,7 +273,7 @@ NS2D = System(
         "with 2/3 dealiasing: Taylor–Green decay (exact), decaying turbulence (vortex merger, inverse energy "
         "cascade) and Kolmogorov flow (forced by F sin(k_f y) x̂). Velocity u = (ψ_y, −ψ_x), ∇²ψ = −ω. "
         "Default method ETDRK4; if_dop853 is for the inviscid equation (ν = μ = 0). Energy ½∫|u|² and "
-        "enstrophy ½∫ω² are computed by solvers.systems.navier_stokes.energy / enstrophy."
+        "enstrophy ½∫ω² are recorded with every sample (observables: conserved only when ν = μ = F = 0)."
     ),
     equations=(
         "ω_t + u·∇ω = ν∇²ω − μω − F k_f cos(k_f y),\nu = (ψ_y, −ψ_x),  ∇²ψ = −ω,  (x, y) ∈ [0, Lx) × [0, Ly) periodic"
@@ -386,6 +393,10 @@ NS2D = System(
     default_dt=0.01,
     default_t_end=50.0,
     default_samples=101,
+    observables=(
+        Invariant("energy", "E = ½∫|u|² dA", lambda v, p: energy(v["omega"], v["grid"])),
+        Invariant("enstrophy", "Z = ½∫ω² dA", lambda v, p: enstrophy(v["omega"], v["grid"])),
+    ),
     pde=PDE(
         dims=2,
         default_n=128,
@@ -395,6 +406,7 @@ NS2D = System(
         nonlinear=ns_nonlinear,
         nonlinear_if=ns_nonlinear_if,
         pack=ns_pack,
+        method_check=_method_check,
     ),
     tags=("pde", "fluid", "turbulence"),
 )
