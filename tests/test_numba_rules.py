@@ -6,9 +6,9 @@ import pytest
 
 from solvers import lyapunov
 from solvers.catalog import all_systems
-from solvers.integrators import explicit_rk, kernels_to_warm
+from solvers.integrators import events, explicit_rk, kernels_to_warm
 
-KERNELS = [*kernels_to_warm(), lyapunov.tangent_flow, lyapunov.tangent_map]
+KERNELS = [*kernels_to_warm(), lyapunov.tangent_flow, lyapunov.tangent_map, events.erk_events]
 
 
 def check(dispatcher, label):
