@@ -24,6 +24,8 @@ _MODULES = (
     "solvers.systems.klein_gordon",
     "solvers.systems.kuramoto_sivashinsky",
     "solvers.systems.navier_stokes",
+    "solvers.systems.kdv",
+    "solvers.systems.burgers",
 )
 
 _REGISTRY: dict[str, System] = {}
