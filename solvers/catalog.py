@@ -21,6 +21,8 @@ _MODULES = (
     "solvers.systems.maps",
     "solvers.systems.galactic_disk",
     "solvers.systems.nlse",
+    "solvers.systems.chemotaxis",
+    "solvers.systems.spatial_sir",
     "solvers.systems.klein_gordon",
     "solvers.systems.kuramoto_sivashinsky",
     "solvers.systems.navier_stokes",
