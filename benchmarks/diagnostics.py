@@ -3,7 +3,7 @@
 Run from the repository root::
 
     python benchmarks/diagnostics.py            # every section present
-    python benchmarks/diagnostics.py rqa        # one section
+    python benchmarks/diagnostics.py rqa        # one section (rqa, ordinal)
     python benchmarks/diagnostics.py --quick    # smaller sizes, one repeat
 
 Everything runs in one process.  Numba kernels are compiled (or loaded from
@@ -30,6 +30,15 @@ measured in separate, untimed runs, two ways:
 The measures of both are compared (they must agree to round-off) and the
 ratios printed.  Ours alone is also run at N = 50 000, where pyunicorn's
 N×N float64 distance matrix alone would need 20 GB.
+
+Ordinal patterns (``bench_ordinal``): N = 10⁶ samples of iid normal noise
+and of the logistic map at r = 4; orders d = 3 … 6, delay 1.  Ours:
+``solvers.diagnostics.ordinal.permutation_entropy`` and
+``statistical_complexity`` (and the weighted permutation entropy at d = 4);
+ordpy: ``permutation_entropy``, ``complexity_entropy`` and
+``weighted_permutation_entropy``.  Both timed end to end from the array:
+ours best of 7, ordpy best of 2 (once with --quick).  The values are
+compared and the tracemalloc peaks measured in untimed runs.
 """
 
 from __future__ import annotations
@@ -43,6 +52,7 @@ import subprocess
 import sys
 import time
 import tracemalloc
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,7 +189,60 @@ def bench_rqa(quick=False):
     return rows
 
 
-SECTIONS = {"rqa": bench_rqa}
+# --------------------------------------------------------------------------
+# Ordinal patterns against ordpy
+
+ORDINAL_N = 1_000_000
+
+
+def bench_ordinal(quick=False):
+    from importlib.metadata import version
+
+    import ordpy
+
+    from solvers.diagnostics import ordinal
+
+    orders = (3, 4) if quick else (3, 4, 5, 6)
+    ref_repeats = 1 if quick else 2
+    print(f"\n## Ordinal patterns: ours vs ordpy {version('ordpy')}, N = {ORDINAL_N}, delay 1")
+    series = {"iid normal": np.random.default_rng(0).standard_normal(ORDINAL_N)}
+    logistic = solvers.simulate("logistic", preset="chaotic", t_end=ORDINAL_N - 1, samples=ORDINAL_N)
+    series["logistic r = 4"] = logistic["x"]
+    ordinal.statistical_complexity(series["iid normal"][:1000], 3)  # warm-up: compile or load the kernels
+    ordinal.permutation_entropy(series["iid normal"][:1000], 3, weighted=True)
+
+    def cases(x, d):
+        out = [
+            ("PE", partial(ordinal.permutation_entropy, x, d), partial(ordpy.permutation_entropy, x, dx=d)),
+            ("(H, C)", partial(ordinal.statistical_complexity, x, d), partial(ordpy.complexity_entropy, x, dx=d)),
+        ]
+        if d == 4:
+            ours = partial(ordinal.permutation_entropy, x, d, weighted=True)
+            out.append(("weighted PE", ours, partial(ordpy.weighted_permutation_entropy, x, dx=d)))
+        return out
+
+    rows = []
+    print("| series | measure | d | ours [ms] | ordpy [ms] | speed-up | traced peak ours / ordpy [MB] | max abs diff |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, x in series.items():
+        for d in orders:
+            for measure, ours, ref in cases(x, d):
+                t_ours, v_ours = best_time(ours, 7)
+                t_ref, v_ref = best_time(ref, ref_repeats)
+                m_ours = traced_peak_mb(ours)
+                m_ref = traced_peak_mb(ref) if not quick else float("nan")
+                diff = float(np.max(np.abs(np.subtract(v_ours, v_ref))))
+                rows.append((name, measure, d, t_ours, t_ref, diff))
+                print(
+                    f"| {name} | {measure} | {d} | {t_ours * 1e3:.1f} | {t_ref * 1e3:.0f} | {t_ref / t_ours:.0f}× "
+                    f"| {m_ours:.1f} / {m_ref:.0f} | {diff:.1e} |"
+                )
+    worst = min(r[4] / r[3] for r in rows)
+    print(f"smallest speed-up {worst:.0f}× (goal ≥ 50×): {'met' if worst >= 50 else 'NOT met'}")
+    return rows
+
+
+SECTIONS = {"rqa": bench_rqa, "ordinal": bench_ordinal}
 
 
 def main(argv=None):
