@@ -1,18 +1,25 @@
 """``explorer`` command line.
 
 ``explorer systems`` lists the catalog, ``explorer show NAME`` describes one
-system, ``explorer run NAME`` runs it headless.  Bad input prints one line
-naming the parameter and exits with status 2; no tracebacks.
+system, ``explorer run NAME`` runs it headless (``--out FILE.h5`` streams it
+into a session file), ``explorer info FILE`` describes a session and
+``explorer export FILE`` converts it to CSV, npz or netCDF-4.  Bad input or a
+bad file prints one line and exits with status 2; no tracebacks.  Ctrl-C stops
+a run cleanly (exit status 130; a session file keeps every sample so far).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import logging
 import math
+import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -20,7 +27,10 @@ import solvers
 from solvers import get_system, list_systems
 from solvers.run import make_config, simulate_config
 
+from .session.schema import SessionError
+
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 class UsageError(Exception):
@@ -124,6 +134,83 @@ def _summary(result) -> str:
     return "\n".join(lines)
 
 
+@contextlib.contextmanager
+def _stop_on_signals(stop: threading.Event):
+    """Ctrl-C (and SIGTERM) set ``stop``: the run ends at the next chunk
+    boundary and its file is closed cleanly.  A second Ctrl-C aborts."""
+
+    def handler(signum, frame):
+        if stop.is_set() and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, handler)
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _progress_bar(config, quiet: bool):
+    if quiet:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(
+        total=config.samples,
+        unit=" samples",
+        unit_scale=True,
+        file=sys.stderr,
+        mininterval=0.25,
+        dynamic_ncols=True,
+        desc=config.system,
+    )
+
+
+def _stream_summary(config, recorded, session_size: int) -> str:
+    lines = [
+        f"system   {config.system}" + (f" (preset {config.preset})" if config.preset else ""),
+        "params   " + ", ".join(f"{k}={v!r}" for k, v in config.params.items()),
+        f"method   {config.method}"
+        + (f", dt={config.dt:g}" if config.dt else "")
+        + (f", rtol={config.rtol:g}, atol={config.atol:g}" if config.rtol else ""),
+        f"status   {recorded.status}: {recorded.message}",
+    ]
+    last = recorded.last
+    if last is not None:
+        lines.append(f"samples  {recorded.rows} to t = {last.t[-1]:.6g}")
+        from solvers.run import Result
+
+        tail = Result(config, last.t[-1:], last.y[-1:], {}, recorded.status, "", 0, 0.0, [])
+        values = []
+        for name in tail.variables:
+            v = np.asarray(tail[name][-1])
+            values.append(f"{name}={v:.10g}" if v.ndim == 0 else f"{name}=[{v.size} values, mean {v.mean():.6g}]")
+        lines.append("final    " + ", ".join(values))
+        from solvers.validation import drift
+
+        for name, first in recorded.first_invariants.items():
+            pair = np.stack([np.asarray(first), np.asarray(recorded.last_invariants[name])])
+            lines.append(f"drift    {name}: {drift(pair):.3e} (relative; absolute where |initial value| < 1)")
+    else:
+        lines.append("samples  0")
+    lines.append(f"steps    {recorded.steps} in {recorded.wall_time:.3g} s")
+    lines.append(f"saved    {recorded.path}, run {recorded.run!r} ({_size(session_size)} file)")
+    return "\n".join(lines)
+
+
+def _size(n: float) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if n < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} TB"  # pragma: no cover
+
+
 def cmd_run(args) -> int:
     params = _parse_sets(args.set or [])
     t_end = _float(args.t_end, "--t-end")
@@ -144,17 +231,153 @@ def cmd_run(args) -> int:
     )
     if math.isinf(config.t_end):
         raise UsageError("--t-end: a finite duration is needed on the command line")
+    if args.out is None and (args.dtype != "float64" or args.compression):
+        raise UsageError("--dtype and --compression: they shape a session file; give --out FILE.h5")
+    if args.verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("explorer: %(message)s"))
+        log = logging.getLogger("explorer.session")
+        log.addHandler(handler)
+        log.setLevel(logging.DEBUG)
     stop = threading.Event()
+    bar = None
     try:
-        result = simulate_config(config, stop=stop)
+        with _stop_on_signals(stop):
+            bar = _progress_bar(config, args.quiet)
+            if args.out is None:
+                progress = None if bar is None else (lambda f: bar.update(round(f * config.samples) - bar.n))
+                result = simulate_config(config, stop=stop, progress=progress)
+                status = result.status
+            else:
+                from .session import SessionWriter, record
+
+                with SessionWriter(args.out) as writer:
+                    recorded = record(
+                        config,
+                        writer,
+                        stop=stop,
+                        progress=None if bar is None else (lambda chunk: bar.update(chunk.t.size)),
+                        dtype=args.dtype,
+                        compression=args.compression,
+                    )
+                status = recorded.status
     except KeyboardInterrupt:
-        stop.set()
         print("interrupted", file=sys.stderr)
-        return 130
-    print(_summary(result))
+        return EXIT_INTERRUPTED
+    finally:
+        if bar is not None:
+            bar.close()
+    if args.out is None:
+        print(_summary(result))
+    else:
+        print(_stream_summary(config, recorded, args.out.stat().st_size))
     if args.json:
         print(config.to_json())
-    return 0 if result.status == "done" else 1
+    if status == "stopped" and stop.is_set():
+        return EXIT_INTERRUPTED
+    return 0 if status == "done" else 1
+
+
+def cmd_info(args) -> int:
+    from .session import Session
+
+    with Session(args.file) as session:
+        info = _session_info(session)
+    if args.json:
+        print(json.dumps(info, indent=2))
+        return 0
+    head = info["session"]
+    versions = ", ".join(f"{k} {v}" for k, v in head["versions"].items())
+    print(
+        f"session  {head['path']} ({_size(head['size'])}): schema {head['schema_version']}, "
+        f"written by Dynamics Explorer {head['app_version']} on {head['created']}"
+    )
+    print(f"versions {versions}")
+    print(f"runs     {len(info['runs'])}")
+    for r in info["runs"]:
+        cfg = r["config"]
+        print(f"\n{r['name']}  {r['system']}" + (f" (preset {r['preset']})" if r["preset"] else "") + f", {r['kind']}")
+        status = r["status"] + (f": {r['message']}" if r["message"] else "")
+        if r["status"] == "incomplete":
+            status += ": the writer never closed the file (killed or crashed); samples up to its last flush are kept"
+        print(f"  status   {status}")
+        span = f", t = {r['t_first']:.6g} … {r['t_last']:.6g}" if r["samples"] else ""
+        planned = f" of {r['samples_planned']} planned" if r["samples_planned"] not in (-1, r["samples"]) else ""
+        print(f"  samples  {r['samples']}{planned}{span}")
+        print("  params   " + ", ".join(f"{k}={v!r}" for k, v in cfg["params"].items()))
+        numerics = [f"method {cfg['method']}"]
+        numerics += [f"{k}={cfg[k]:g}" for k in ("dt", "rtol", "atol") if cfg.get(k) is not None]
+        numerics += [f"seed={cfg['seed']}"] if cfg.get("seed") is not None else []
+        if cfg.get("grid"):
+            numerics.append(f"grid n={cfg['grid']['n']} on {cfg['grid']['domain']}")
+        print("  numerics " + ", ".join(numerics))
+        data = ", ".join(f"{v['name']} {tuple(v['shape'])} {v['dtype']}" for v in r["variables"])
+        print(f"  data     {data}; stored as {r['dtype']}, compression {r['compression']}")
+        for role in ("invariants", "observables"):
+            if r[role]:
+                print(f"  {role:<8} " + ", ".join(r[role]))
+        print(f"  size     {_size(r['bytes'])} on disk; {r['messages']} messages, {r['events']} events")
+        if r["analyses"]:
+            print("  analyses " + ", ".join(r["analyses"]))
+    if info["analyses"]:
+        print("\nsession analyses: " + ", ".join(info["analyses"]))
+    return 0
+
+
+def _session_info(session) -> dict:
+    runs = []
+    for run in session:
+        t = run.series_of_t()
+        runs.append(
+            {
+                "name": run.name,
+                "system": run.system,
+                "kind": run.system_kind,
+                "preset": run.preset,
+                "status": run.status,
+                "message": run.message,
+                "samples": run.rows,
+                "samples_planned": run.samples_planned,
+                "t_first": float(t[0]) if run.rows else None,
+                "t_last": float(t[-1]) if run.rows else None,
+                "config": run.config.to_dict(),
+                "variables": [
+                    {"name": v, "shape": list(run[v].shape), "dtype": str(run[v].dtype)} for v in run.variables
+                ],
+                "invariants": list(run.invariants),
+                "observables": list(run.observables),
+                "dtype": run.dtype,
+                "compression": run.compression,
+                "bytes": run.nbytes_on_disk,
+                "messages": len(run.messages),
+                "events": len(run.events),
+                "analyses": run.analyses(),
+                "steps": run.steps,
+                "created": run.created,
+                "finished": run.finished,
+            }
+        )
+    return {
+        "session": {
+            "path": str(session.path),
+            "size": session.size,
+            "format": session.format,
+            "schema_version": session.schema_version,
+            "app_version": session.app_version,
+            "created": session.created,
+            "versions": session.versions,
+        },
+        "runs": runs,
+        "analyses": session.analyses(),
+    }
+
+
+def cmd_export(args) -> int:
+    from .session.export import export
+
+    names = export(args.file, args.out, args.format, args.run)
+    print(f"exported {', '.join(names)} of {args.file} to {args.out} ({args.format})")
+    return 0
 
 
 def cmd_validate(args) -> int:
@@ -211,7 +434,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n", type=int, help="PDEs: grid points per axis")
     p.add_argument("--domain", nargs=2, metavar=("A", "B"), help="PDEs: the interval [A, B) (each axis in 2-D)")
     p.add_argument("--json", action="store_true", help="also print the run's configuration as JSON")
+    p.add_argument(
+        "--out", type=Path, metavar="FILE.h5", help="stream the run into a session file (appended if it exists)"
+    )
+    p.add_argument(
+        "--dtype", choices=["float64", "float32"], default="float64", help="with --out: storage of the state"
+    )
+    p.add_argument("--compression", choices=["gzip"], help="with --out: gzip+shuffle (for large smooth fields)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("-v", "--verbose", action="store_true", help="with --out: log every flush of the file")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("info", help="runs, systems, configs, sizes and status of a session file")
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser("export", help="export a session's runs to CSV, npz or netCDF-4")
+    p.add_argument("file", type=Path)
+    p.add_argument("--run", help="the run to export (needed for csv and npz when the file holds several)")
+    p.add_argument("--format", required=True, choices=["csv", "npz", "netcdf"])
+    p.add_argument("--out", required=True, type=Path, metavar="PATH")
+    p.set_defaults(func=cmd_export)
     p = sub.add_parser("validate", help="check every preset with an exact or published reference")
     p.add_argument("--system", help="only this system's checks")
     p.add_argument("--markdown", action="store_true", help="print the results as a Markdown table")
@@ -227,7 +471,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 0
         return args.func(args)
-    except (UsageError, ValueError) as exc:
+    except (UsageError, ValueError, SessionError) as exc:
         print(f"explorer: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
