@@ -89,6 +89,7 @@ def open_for_writing_here(path: Path) -> bool:
 FLUSH_INTERVAL = 2.0  # seconds: the most data a crash can lose
 BURST_BYTES = 16 << 20  # write a block once this much is waiting
 MAX_PENDING_BYTES = 128 << 20  # then the producer waits for the disk
+DIRECT_BYTES = 256 << 10  # contiguous pieces at least this large are written without gathering
 
 
 def open_error(path: Path, exc: BaseException) -> str:
@@ -601,14 +602,23 @@ class SessionWriter:
             st.t.resize((n1,))
             st.t[n0:n1] = np.concatenate([c.t for c in chunks]) if len(chunks) > 1 else chunks[0].t
             for col, ds in st.series:
-                out = np.empty((k, *col.shape), dtype=ds.dtype)
-                i = 0
-                for c in chunks:
-                    m = c.t.shape[0]
-                    out[i : i + m] = col.from_chunk(c)
-                    i += m
+                views = [col.from_chunk(c) for c in chunks]
                 ds.resize(n1, axis=0)
-                ds[n0:n1] = out
+                if all(v.dtype == ds.dtype and v.flags.c_contiguous for v in views) and (
+                    len(views) == 1 or sum(v.nbytes for v in views) >= DIRECT_BYTES * len(views)
+                ):
+                    # large contiguous pieces (a whole field per chunk): written as they are, no copy
+                    i = n0
+                    for v in views:
+                        ds[i : i + v.shape[0]] = v
+                        i += v.shape[0]
+                else:  # gathered into one block: one write instead of many small ones
+                    out = np.empty((k, *col.shape), dtype=ds.dtype)
+                    i = 0
+                    for v in views:
+                        out[i : i + v.shape[0]] = v
+                        i += v.shape[0]
+                    ds[n0:n1] = out
             st.rows = n1
             st.dirty = True
         for kind_name, items in (("messages", st.messages), ("events", st.events)):
