@@ -213,8 +213,8 @@ class SessionWriter:
             raise ValueError(f"flush_interval: {flush_interval!r} s is not allowed; use 0 < s ≤ {FLUSH_INTERVAL}")
         self.path = Path(path)
         self.flush_interval = float(flush_interval)
-        self.burst_bytes = int(burst_bytes)
         self.max_pending_bytes = int(max_pending_bytes)
+        self.burst_bytes = min(int(burst_bytes), self.max_pending_bytes // 2)
         with _WRITING_LOCK:
             if _key(self.path) in _WRITING:
                 raise SessionError(f"{self.path} is already open for writing (a session file has one writer)")
