@@ -12,6 +12,7 @@ import xarray as xr
 
 import solvers
 from explorer.session import SCHEMA_VERSION, Session, SessionWriter, record
+from explorer.session.export import export
 from solvers.run import make_config
 
 CASES = {
@@ -170,3 +171,11 @@ def test_analysis_results_are_stored_with_their_parameters(tmp_path):
         assert ds["checkpoint"].values[-1] == 10000.0
     with xr.open_dataset(path, group="analysis/sweep_001", engine="h5netcdf") as ds:
         assert not [d for d in ds.dims if d.startswith("phony_dim")]
+    # and they travel with a netCDF export
+    export(path, tmp_path / "analysed.nc", "netcdf")
+    with netCDF4.Dataset(tmp_path / "analysed.nc") as nc:
+        rqa = nc["run_001/analysis/rqa_001"]
+        assert list(rqa["measure"][:]) == ["RR", "DET", "LAM"] and rqa["value"].dimensions == ("measure",)
+        assert json.loads(rqa.getncattr("parameters"))["threshold"] == 0.1
+        assert nc["run_001/analysis/lyapunov_spectrum_001/convergence"].dimensions == ("checkpoint", "exponent")
+        assert nc["analysis/sweep_001/max_x"][:].tolist() == [12.0, 19.5]

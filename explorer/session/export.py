@@ -7,9 +7,10 @@
 * npz: one run, written with :func:`numpy.savez`: ``t``, each variable (complex
   fields complex), ``invariant_<name>``, ``observable_<name>``, coordinates,
   and ``config`` (the JSON as a string array).  Nothing needs ``allow_pickle``.
-* netCDF-4: every run (or one) as a group with named dimensions, written with
-  h5netcdf so that the netCDF library, xarray and ncdump read it.  Complex
-  fields are stored as ``<name>_real`` and ``<name>_imag``, as in the session.
+* netCDF-4: every run (or one) as a group with named dimensions, and its
+  analyses, written with h5netcdf so that the netCDF library, xarray and
+  ncdump read it.  Complex fields are stored as ``<name>_real`` and
+  ``<name>_imag``, as in the session.
 
 Samples are copied in blocks, so CSV and netCDF exports of large runs use
 bounded memory (an npz holds whole arrays).
@@ -119,10 +120,35 @@ def to_netcdf(session: Session, runs: list[str], out: Path) -> None:
         nc.attrs["format"] = EXPORT_FORMAT
         nc.attrs["source"] = str(session.path.name)
         for name in runs:
-            _netcdf_run(nc, session.run(name))
+            g = _netcdf_run(nc, session.run(name))
+            for analysis in session.analyses(name):
+                _netcdf_analysis(g, session.analysis(analysis, run=name))
+        if len(runs) == len(session.runs):  # the session's own analyses (sweeps) go with a whole export
+            for analysis in session.analyses():
+                _netcdf_analysis(nc, session.analysis(analysis))
 
 
-def _netcdf_run(nc, run: Run) -> None:
+def _netcdf_analysis(parent, analysis) -> None:
+    """An analysis group with its parameters, arrays, dimensions and coordinates."""
+    holder = parent.groups["analysis"] if "analysis" in parent.groups else parent.create_group("analysis")
+    g = holder.create_group(analysis.group.name.rsplit("/", 1)[-1])
+    for key in ("type", "kind", "parameters", "run", "created", "app_version"):
+        if key in analysis.group.attrs:
+            g.attrs[key] = text(analysis.group.attrs[key])
+    with _guard(str(analysis.session.path)):
+        items = [(n, analysis.group[n]) for n in analysis.names]
+        dims = {n: [_dim_name(ds, axis) for axis in range(ds.ndim)] for n, ds in items}
+        sizes = {d: s for n, ds in items for d, s in zip(dims[n], ds.shape)}
+    for dim, size in sizes.items():
+        g.dimensions[dim] = size
+    for name in sorted(analysis.names, key=lambda n: n not in analysis.coordinates):  # coordinates first
+        values = analysis[name]
+        dtype = h5py.string_dtype() if values.dtype.kind == "U" else values.dtype
+        v = g.create_variable(name, tuple(dims[name]), dtype=dtype)
+        v[...] = values.astype(object) if values.dtype.kind == "U" else values
+
+
+def _netcdf_run(nc, run: Run):
     g = nc.create_group(run.name)
     for key, value in run.attrs.items():
         value = value.item() if isinstance(value, np.generic) else text(value) if not isinstance(value, str) else value
@@ -189,9 +215,12 @@ def _netcdf_run(nc, run: Run) -> None:
             g.dimensions[dim] = len(items)
             v = g.create_variable(kind, (dim,), dtype=h5py.string_dtype())
             v[:] = np.array([i if isinstance(i, str) else to_json(i) for i in items], dtype=object)
+    return g
 
 
 def _dim_name(ds, axis: int) -> str:
+    if ds.is_scale:  # a coordinate is its own dimension
+        return ds.name.rsplit("/", 1)[-1]
     if not len(ds.dims[axis]):
         raise SessionError(f"{ds.name}: axis {axis} has no dimension scale")
     return ds.dims[axis][0].name.rsplit("/", 1)[-1]

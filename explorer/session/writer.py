@@ -167,7 +167,6 @@ class RunWriter:
         self.config = config
         self.rows = 0  # samples appended so far
         self.finished = False
-        self._state_size = None
 
     def append(self, chunk) -> None:
         """Queue one :class:`solvers.Chunk` (its arrays must not change afterwards)."""
