@@ -21,6 +21,11 @@ leaves exactly the file of the last flush; a writer killed inside a burst
 leaves the previous commit intact (the reader never reads past ``rows``).
 The file format is that of HDF5 1.8 (no SWMR consistency flags), so such a
 file opens in h5py, xarray and the netCDF library without `h5clear`.
+
+For the GUI: h5py serialises all its calls behind one lock, so a thread that
+calls h5py (on any file) waits while a burst is written (milliseconds to tens
+of milliseconds); views should get their arrays from the chunks, not the file.
+Call :meth:`RunWriter.flush` at pause and :meth:`RunWriter.finish` at stop.
 """
 
 from __future__ import annotations
