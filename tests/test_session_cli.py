@@ -116,7 +116,8 @@ def test_ctrl_c_stops_cleanly_and_leaves_a_valid_file(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert busy.returncode == 2 and "open in another process" in busy.stderr
+    if os.environ.get("HDF5_USE_FILE_LOCKING", "").upper() != "FALSE":  # HDF5's lock keeps readers out
+        assert busy.returncode == 2 and "open in another process" in busy.stderr
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert "samples/s" in err  # the progress bar was drawn
