@@ -74,6 +74,8 @@ class Parameter:
                     f"{where}: {_fmt(value)} is not allowed; choose one of {', '.join(map(repr, self.choices))}"
                 )
             return value
+        # error messages show what the user typed (a command-line string), not its conversion
+        given = value if isinstance(value, str) else repr(value)
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
             if isinstance(value, str):
                 try:
@@ -85,16 +87,16 @@ class Parameter:
             else:
                 raise ValueError(f"{where}: {value!r} is not a number; expected a {self.kind} in {self.bounds_text()}")
         if not math.isfinite(float(value)):
-            raise ValueError(f"{where}: {value!r} is not finite; allowed: {self.bounds_text()}")
+            raise ValueError(f"{where}: {given} is not finite; allowed: {self.bounds_text()}")
         if self.kind == "int":
             if float(value) != int(value):
-                raise ValueError(f"{where}: {value!r} must be a whole number in {self.bounds_text()}")
+                raise ValueError(f"{where}: {given} must be a whole number in {self.bounds_text()}")
             value = int(value)
         else:
             value = float(value)
         lo, hi = self.bounds
         if not lo <= value <= hi:
-            raise ValueError(f"{where}: {value!r} is out of bounds; allowed: {self.bounds_text()}")
+            raise ValueError(f"{where}: {given} is out of bounds; allowed: {self.bounds_text()}")
         return value
 
     def bounds_text(self) -> str:

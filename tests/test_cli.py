@@ -62,7 +62,7 @@ def test_run_prints_the_same_numbers_as_the_api():
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["run", "lorenz", "--set", "rho=-3"], "parameter 'rho' of 'lorenz': -3.0 is out of bounds"),
+        (["run", "lorenz", "--set", "rho=-3"], "parameter 'rho' of 'lorenz': -3 is out of bounds"),
         (["run", "lorenz", "--set", "rho=abc"], "parameter 'rho' of 'lorenz': 'abc' is not a number"),
         (["run", "lorenz", "--set", "rho"], "--set: 'rho' is not of the form name=value"),
         (["run", "lorenx"], "unknown system 'lorenx'; did you mean 'lorenz'"),
