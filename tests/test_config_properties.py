@@ -3,7 +3,7 @@
 import math
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import solvers
@@ -40,6 +40,7 @@ def test_valid_configs_round_trip_through_json(sigma, rho, beta, x, y, z, t_end,
 
 @settings(max_examples=200, deadline=None)
 @given(value=st.one_of(st.floats(), st.text(max_size=5), st.integers(-(10**6), 10**6), st.none(), st.booleans()))
+@example(value="INF")  # once reported as "inf is not finite", not naming what was typed
 def test_any_rho_is_accepted_or_refused_with_a_clear_message(value):
     try:
         config = solvers.make_config("lorenz", params={"rho": value}, t_end=1.0)
