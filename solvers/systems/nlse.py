@@ -24,6 +24,8 @@ Phys. JETP 34, 62 (1972); Akhmediev, Eleonskii & Kulagin, Theor. Math. Phys.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..catalog import register
@@ -101,7 +103,9 @@ def nlse_nonlinear_flow(tau, psi, p, out):
     g = p[0]
     for j in range(psi.size):
         a = psi[j]
-        out[j] = a * np.exp(1j * g * (a.real * a.real + a.imag * a.imag) * tau)
+        theta = g * (a.real * a.real + a.imag * a.imag) * tau
+        # a real angle: cos and sin directly, about twice as cheap as a complex exp
+        out[j] = a * complex(math.cos(theta), math.sin(theta))
 
 
 def nlse_linear(grid, params):
