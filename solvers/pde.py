@@ -22,14 +22,13 @@ fields, and reports whether the data are resolved.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from .integrators import METHODS, Stepper
+from .integrators import METHODS, AdaptiveWork, Stepper
 from .integrators import explicit_rk as erk
 from .integrators.etdrk4 import etdrk4, etdrk4_coefficients
 from .integrators.split_step import WEIGHTS as SPLIT_WEIGHTS
@@ -162,32 +161,11 @@ class SpectralStepper:
             self.tmp = np.zeros(n, dtype=complex)
             self._to_interaction()
         elif fam == "if_adaptive":
-            tab = self.method.tableau
-            rows = tab.stages + 1 + (0 if tab.C_extra is None else tab.C_extra.size)
-            self.K = np.zeros((rows, n), dtype=complex)
-            self.F = np.zeros((7 if tab.D is not None else tab.P.shape[1], n), dtype=complex)
-            self.fy = np.zeros(n, dtype=complex)
-            self.y_old = np.zeros(n, dtype=complex)
-            self.ynew = np.zeros(n, dtype=complex)
-            self.tmp = np.zeros(n, dtype=complex)
-            self.scale = np.zeros(n)
+            self.work = AdaptiveWork(self.method.tableau, n, dtype=np.complex128)
             self.info[1] = 0.0 if dt is None else dt
             self.info[5] = self.t
-            self.family_code = erk.DENSE_DOP853 if tab.D is not None else erk.DENSE_DOPRI5
-            z1, z2 = np.zeros(1), np.zeros((1, 1))
-            self._tab = (
-                tab.A,
-                tab.b,
-                tab.c,
-                tab.E,
-                tab.E3 if tab.E3 is not None else z1,
-                tab.P if tab.P is not None else z2,
-                tab.A_extra if tab.A_extra is not None else z2,
-                tab.C_extra if tab.C_extra is not None else z1,
-                tab.D if tab.D is not None else z2,
-            )
             self._to_interaction()
-            self.pde.nonlinear_if(self.t, self.y, self.p, self.fy)
+            self.pde.nonlinear_if(self.t, self.y, self.p, self.work.fy)
         else:
             raise AssertionError(fam)
 
@@ -235,36 +213,16 @@ class SpectralStepper:
                 self.info,
             )
         else:
-            A, b, c, E, E3, P, Ax, Cx, D = self._tab
-            status = erk.erk_adaptive_c(
+            status = self.work.advance(
                 self.pde.nonlinear_if,
-                self.family_code,
-                self.method.tableau.error_order,
-                A,
-                b,
-                c,
-                E,
-                E3,
-                P,
-                Ax,
-                Cx,
-                D,
                 self.y,
                 self.p,
                 targets,
                 out,
                 self.rtol,
                 self.atol,
-                math.inf,
                 self.t_stop,
                 max_steps,
-                self.fy,
-                self.y_old,
-                self.K,
-                self.F,
-                self.ynew,
-                self.tmp,
-                self.scale,
                 self.info,
             )
         self.steps += int(self.info[3])

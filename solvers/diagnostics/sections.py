@@ -187,8 +187,8 @@ def crossings(
     ``limit`` (``limit`` crossings reached), ``stopped`` or ``blow-up``."""
     n = y0.size
     st = Stepper(METHODS[method], system.rhs, y0, p, 0.0, None, rtol, atol, t_end)
-    A, b, c, E, E3, P, Ax, Cx, D = st._tab_arrays
-    order = st.method.tableau.error_order
+    w = st.work  # the adaptive pair's buffers, shared with the plain kernel
+    A, b, c, E, E3, P, Ax, Cx, D = w.tableau_arrays
     rows = int(min(_BUFFER_ROWS, limit + MAX_PER_STEP))
     ev_t = np.empty(rows)
     ev_y = np.empty((rows, n))
@@ -204,8 +204,8 @@ def crossings(
         started = time.perf_counter()
         status = erk_events(
             system.rhs,
-            st.family_code,
-            order,
+            w.family_code,
+            w.order,
             A,
             b,
             c,
@@ -226,13 +226,13 @@ def crossings(
             t_end,
             float(t_min),
             int(max_steps),
-            st.fy,
-            st.y_old,
-            st.K,
-            st.F,
-            st.ynew,
-            st.tmp,
-            st.scale,
+            w.fy,
+            w.y_old,
+            w.K,
+            w.F,
+            w.ynew,
+            w.tmp,
+            w.scale,
             ev_t,
             ev_y,
             st.info,

@@ -63,6 +63,44 @@ _EMPTY1 = np.zeros(1)
 _EMPTY2 = np.zeros((1, 1))
 
 
+class AdaptiveWork:
+    """Work buffers of an embedded Runge–Kutta pair and the call of its
+    kernel, shared by the ODE stepper (real states) and the integrating-factor
+    PDE stepper (complex spectral states).  ``fy`` must hold f(t, y) before the
+    first :meth:`advance`."""
+
+    def __init__(self, tableau, n: int, dtype=np.float64):
+        rows = tableau.stages + 1 + (0 if tableau.C_extra is None else tableau.C_extra.size)
+        self.order = tableau.error_order
+        self.K = np.zeros((rows, n), dtype=dtype)
+        self.F = np.zeros((7 if tableau.D is not None else tableau.P.shape[1], n), dtype=dtype)
+        self.fy = np.zeros(n, dtype=dtype)
+        self.y_old = np.zeros(n, dtype=dtype)
+        self.ynew = np.zeros(n, dtype=dtype)
+        self.tmp = np.zeros(n, dtype=dtype)
+        self.scale = np.zeros(n)
+        self.family_code = explicit_rk.DENSE_DOP853 if tableau.D is not None else explicit_rk.DENSE_DOPRI5
+        self.kernel = explicit_rk.erk_adaptive if dtype == np.float64 else explicit_rk.erk_adaptive_c
+        t = tableau
+        self.tableau_arrays = (
+            t.A,
+            t.b,
+            t.c,
+            t.E,
+            _EMPTY1 if t.E3 is None else t.E3,
+            _EMPTY2 if t.P is None else t.P,
+            _EMPTY2 if t.A_extra is None else t.A_extra,
+            _EMPTY1 if t.C_extra is None else t.C_extra,
+            _EMPTY2 if t.D is None else t.D,
+        )
+
+    def advance(self, fn, y, p, targets, out, rtol, atol, t_stop, max_steps, info) -> int:
+        return self.kernel(
+            fn, self.family_code, self.order, *self.tableau_arrays, y, p, targets, out, rtol, atol, math.inf,
+            t_stop, max_steps, self.fy, self.y_old, self.K, self.F, self.ynew, self.tmp, self.scale, info,
+        )  # fmt: skip
+
+
 class Stepper:
     """Owns the state and work buffers of one integration."""
 
@@ -95,29 +133,9 @@ class Stepper:
             self.tmp = np.zeros(n)
             self.info[1] = dt
         elif fam == "erk_adaptive":
-            tab = method.tableau
-            rows = tab.stages + 1 + (0 if tab.C_extra is None else tab.C_extra.size)
-            self.K = np.zeros((rows, n))
-            self.F = np.zeros((7 if tab.D is not None else tab.P.shape[1], n))
-            self.fy = np.zeros(n)
-            self.y_old = self.y.copy()
-            self.ynew = np.zeros(n)
-            self.tmp = np.zeros(n)
-            self.scale = np.zeros(n)
+            self.work = AdaptiveWork(method.tableau, n)
             self.info[1] = 0.0 if dt is None else dt
             self.info[5] = t0
-            self.family_code = explicit_rk.DENSE_DOP853 if tab.D is not None else explicit_rk.DENSE_DOPRI5
-            self._tab_arrays = (
-                tab.A,
-                tab.b,
-                tab.c,
-                tab.E,
-                tab.E3 if tab.E3 is not None else _EMPTY1,
-                tab.P if tab.P is not None else _EMPTY2,
-                tab.A_extra if tab.A_extra is not None else _EMPTY2,
-                tab.C_extra if tab.C_extra is not None else _EMPTY1,
-                tab.D if tab.D is not None else _EMPTY2,
-            )
             self.refresh_derivative()
         elif fam == "symplectic":
             if n % 2:
@@ -143,7 +161,7 @@ class Stepper:
         """Re-evaluate the cached f(t, y) (after a parameter change)."""
         fam = self.method.family
         if fam == "erk_adaptive":
-            self.fn(self.t, self.y, self.p, self.fy)
+            self.fn(self.t, self.y, self.p, self.work.fy)
             self.info[6] = 0.0  # the stored step belongs to the old parameters
         elif fam == "symplectic":
             m = self.y.size // 2
@@ -163,37 +181,8 @@ class Stepper:
                 self.fn, tab.A, tab.b, tab.c, self.y, self.p, targets, out, max_steps, self.K, self.tmp, self.info
             )
         elif fam == "erk_adaptive":
-            A, b, c, E, E3, P, Ax, Cx, D = self._tab_arrays
-            status = explicit_rk.erk_adaptive(
-                self.fn,
-                self.family_code,
-                self.method.tableau.error_order,
-                A,
-                b,
-                c,
-                E,
-                E3,
-                P,
-                Ax,
-                Cx,
-                D,
-                self.y,
-                self.p,
-                targets,
-                out,
-                self.rtol,
-                self.atol,
-                math.inf,
-                self.t_stop,
-                max_steps,
-                self.fy,
-                self.y_old,
-                self.K,
-                self.F,
-                self.ynew,
-                self.tmp,
-                self.scale,
-                self.info,
+            status = self.work.advance(
+                self.fn, self.y, self.p, targets, out, self.rtol, self.atol, self.t_stop, max_steps, self.info
             )
         elif fam == "symplectic":
             status = symplectic.kdk(self.fn, self.weights, self.y, self.p, targets, out, max_steps, self.acc, self.info)
