@@ -123,7 +123,7 @@ class RunHistory:
         self.t = TailBuffer(scalar_rows)
         self.y = TailBuffer(rows, (self.width,))
         self.y_t = TailBuffer(rows)  # the times of the kept state rows
-        self.invariants: dict[str, TailBuffer] = {q.name: TailBuffer(scalar_rows) for q in self.system.invariants}
+        self.invariants: dict[str, TailBuffer] = {}  # made at the first values (some are per particle)
         self.observables: dict[str, TailBuffer] = {}
         self.version = 0  # bumps at every append: views redraw only when it moved
         self.t_now = config.t0
@@ -132,7 +132,7 @@ class RunHistory:
         self.status = "ready"
         self.message = ""
         self.skipped = 0
-        self._first: dict[str, float] = {}
+        self._first: dict[str, np.ndarray] = {}
 
     # -- filling --------------------------------------------------------------
     def append(self, batch: Batch) -> None:
@@ -142,12 +142,14 @@ class RunHistory:
             # the worker may have dropped state rows: they are always the oldest of the batch
             self.y.append(batch.y)
             self.y_t.append(batch.t[k - batch.y.shape[0] :])
-        for name, values in batch.invariants.items():
-            if name not in self._first and len(values):
-                self._first[name] = float(values[0])
-            self.invariants.setdefault(name, TailBuffer(self.t.capacity)).append(values)
-        for name, values in batch.observables.items():
-            self.observables.setdefault(name, TailBuffer(self.t.capacity)).append(values)
+        for store, values_of in ((self.invariants, batch.invariants), (self.observables, batch.observables)):
+            for name, values in values_of.items():
+                if name not in store:
+                    rows = max(2, min(self.t.capacity, STATE_BYTES // (8 * max(1, values[0].size))))
+                    store[name] = TailBuffer(rows, values.shape[1:])
+                    if store is self.invariants:
+                        self._first[name] = np.array(values[0], dtype=np.float64)
+                store[name].append(values)
         self.t_now = batch.t_now
         self.progress = batch.progress
         self.steps = batch.steps
@@ -188,8 +190,10 @@ class RunHistory:
                 names.append(name)
             elif count <= MAX_COMPONENTS:
                 names += [f"{name}[{i}]" for i in range(count)]
-        names += [q.name for q in self.system.observables]
-        names += [q.name for q in self.system.invariants]
+        sys_ = self.system
+        for quantities, store in ((sys_.observables, self.observables), (sys_.invariants, self.invariants)):
+            # per-particle quantities are not scalar series (known once values arrived)
+            names += [q.name for q in quantities if q.name not in store or store[q.name].row_shape == ()]
         return names
 
     def _column_slice(self, name: str) -> tuple[slice, Any]:
@@ -246,7 +250,8 @@ class RunHistory:
         return self.system.split(self.y.last()[None, :], self.params, self.grid)
 
     def drifts(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Relative drift |I(t) − I(0)| / max(|I(0)|, tiny) of each invariant."""
+        """Relative drift |I(t) − I(0)| / |I(0)| of each invariant (absolute where I(0) = 0);
+        for per-particle invariants the largest over the particles."""
         out = {}
         for name, buf in self.invariants.items():
             if buf.total == 0:
@@ -254,8 +259,11 @@ class RunHistory:
             v = buf.view()
             # the reference is the very first value, even after the buffer dropped it
             ref = self._first[name]
-            scale = abs(ref) if abs(ref) > 1e-300 else 1.0
-            out[name] = (self.t.view()[-len(v) :], np.abs(v - ref) / scale)
+            scale = np.where(np.abs(ref) > 1e-300, np.abs(ref), 1.0)
+            drift = np.abs(v - ref) / scale
+            if drift.ndim > 1:
+                drift = drift.reshape(drift.shape[0], -1).max(axis=1)
+            out[name] = (self.t.view()[-len(v) :], drift)
         return out
 
     def describe(self) -> str:
