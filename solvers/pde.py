@@ -32,7 +32,7 @@ from .integrators import METHODS, AdaptiveWork, Stepper
 from .integrators import explicit_rk as erk
 from .integrators.etdrk4 import etdrk4, etdrk4_coefficients
 from .integrators.split_step import WEIGHTS as SPLIT_WEIGHTS
-from .integrators.split_step import half_step_exponentials, split_step
+from .integrators.split_step import phase_tables, split_step
 from .spectral import Grid, make_grid, periodic_mismatch, resolution
 
 SPECTRAL_FAMILIES = ("etd", "if_fixed", "if_adaptive", "split_step")
@@ -153,7 +153,7 @@ class SpectralStepper:
         elif fam == "split_step":
             self.info[1] = dt
             self.weights = SPLIT_WEIGHTS[self.method.name]
-            self.Eh = half_step_exponentials(self.L, dt, self.weights)
+            self.Eh = phase_tables(self.L, dt, self.weights)
         elif fam == "if_fixed":
             tab = self.method.tableau
             self.info[1] = dt

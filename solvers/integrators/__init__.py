@@ -49,6 +49,7 @@ METHODS: dict[str, Method] = {
         Method("if_dop853", "if_adaptive", 8, "integrating-factor Dormand–Prince 8(5,3), adaptive", DOP853),
         Method("ssf2", "split_step", 2, "Strang split-step Fourier, fixed step, unitary"),
         Method("ssf4", "split_step", 4, "4th-order (Yoshida) split-step Fourier, fixed step, unitary"),
+        Method("ssf6", "split_step", 6, "6th-order (Kahan–Li, 9 substeps) split-step Fourier, fixed step, unitary"),
     )
 }
 
