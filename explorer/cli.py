@@ -460,6 +460,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--system", help="only this system's checks")
     p.add_argument("--markdown", action="store_true", help="print the results as a Markdown table")
     p.set_defaults(func=cmd_validate)
+
+    from .sweep.command import add_parser as add_sweep_parser  # `explorer sweep` lives in explorer/sweep
+
+    add_sweep_parser(sub)
     return parser
 
 

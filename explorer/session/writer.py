@@ -329,6 +329,24 @@ class SessionWriter:
             arrays[key] = a
         return self._call(self._add_analysis, kind, params_json, arrays, run, name, dims or {}, coords or {}, attrs)
 
+    def fill_analysis(self, path: str, parts) -> None:
+        """Write values into parts of arrays of an existing analysis (a sweep
+        filling in its grid as points finish), in order, then flush the file.
+
+        ``path`` is what :meth:`add_analysis` returned; ``parts`` a sequence
+        of ``(array name, index, values)`` with an index h5py takes (a tuple
+        of slices).  The arrays keep their shapes.
+        """
+        checked = []
+        for key, where, values in parts:
+            a = np.asarray(values)
+            if a.dtype.kind == "U" or (a.dtype.kind == "O" and all(isinstance(v, str) for v in a.ravel())):
+                a = a.astype(h5py.string_dtype())
+            elif a.dtype.kind not in "biufc":
+                raise ValueError(f"parts[{key!r}]: arrays of numbers or strings only, not {a.dtype}")
+            checked.append((str(key), where, a))
+        self._call(self._fill_analysis, str(path), checked)
+
     def flush(self) -> None:
         """Write and commit everything queued (a pause point)."""
         self._call(self._commit_all)
@@ -720,6 +738,16 @@ class SessionWriter:
             _attach_dims(ds, scales)
         self._file.flush()
         return g.name
+
+    def _fill_analysis(self, path, parts) -> None:
+        g = self._file.get(path)
+        if not isinstance(g, h5py.Group) or g.attrs.get("type") != TYPE_ANALYSIS:
+            raise SessionError(f"{self.path} has no analysis {path!r}")
+        for key, where, a in parts:
+            if key not in g or not isinstance(g[key], h5py.Dataset):
+                raise SessionError(f"analysis {path!r} has no array {key!r}")
+            g[key][where] = a
+        self._file.flush()
 
 
 @dataclass
