@@ -31,6 +31,7 @@ import numpy as np
 from .integrators import METHODS, AdaptiveWork, Stepper
 from .integrators import explicit_rk as erk
 from .integrators.etdrk4 import etdrk4, etdrk4_coefficients
+from .integrators.lawson import lawson_rk4
 from .integrators.split_step import WEIGHTS as SPLIT_WEIGHTS
 from .integrators.split_step import phase_tables, split_step
 from .spectral import Grid, make_grid, periodic_mismatch, resolution
@@ -101,6 +102,10 @@ class SpectralStepper:
         self.info = np.zeros(8)
         self.info[0] = t0
         self._fields = system.variables
+        # IF-RK4 runs in Lawson's form on the spectral state itself when the PDE gives N
+        # (precomputed e^{Lh/2}, e^{Lh}); otherwise on the interaction picture w = e^{−Lt}û
+        self._lawson = self.method.name == "ifrk4" and self.pde.nonlinear is not None
+        self._interaction = self.method.family in ("if_fixed", "if_adaptive") and not self._lawson
         self._shape = self.grid.spectral_shape(self.pde.real)
         self.y = self.to_spectral(y0_physical)
         self.dtype = np.complex128
@@ -116,7 +121,7 @@ class SpectralStepper:
         """Physical state rows of spectral rows (interaction picture undone)."""
         if rows.shape[0] == 0:
             return np.empty((0, self.system.state_size(self.params, self.grid)))
-        if self.method.family in ("if_fixed", "if_adaptive"):
+        if self._interaction:
             rows = rows * np.exp(np.outer(t, self.L))
         m = int(np.prod(self._shape))
         k = rows.shape[0]
@@ -154,6 +159,11 @@ class SpectralStepper:
             self.info[1] = dt
             self.weights = SPLIT_WEIGHTS[self.method.name]
             self.Eh = phase_tables(self.L, dt, self.weights)
+        elif self._lawson:
+            self.info[1] = dt
+            self.E = np.ascontiguousarray(np.exp(self.L * dt))
+            self.E2 = np.ascontiguousarray(np.exp(self.L * (0.5 * dt)))
+            self.work = np.zeros((4, n), dtype=complex)
         elif fam == "if_fixed":
             tab = self.method.tableau
             self.info[1] = dt
@@ -178,7 +188,7 @@ class SpectralStepper:
 
     def set_params(self, params: Mapping[str, Any]) -> None:
         """New parameters at the current time (the state is kept)."""
-        physical_spec = self._from_interaction() if self.method.family.startswith("if_") else self.y
+        physical_spec = self._from_interaction() if self._interaction else self.y
         self.params = dict(params)
         self.y = np.ascontiguousarray(physical_spec)
         self._configure(self.info[1] if self.method.family != "if_adaptive" else None)
@@ -195,6 +205,10 @@ class SpectralStepper:
         elif fam == "split_step":
             status = split_step(
                 self.pde.nonlinear_flow, self.Eh, self.weights, self.y, self.p, targets, out, max_steps, self.info
+            )
+        elif self._lawson:
+            status = lawson_rk4(
+                self.pde.nonlinear, self.E, self.E2, self.y, self.p, targets, out, max_steps, self.work, self.info
             )
         elif fam == "if_fixed":
             tab = self.method.tableau

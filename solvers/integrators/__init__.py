@@ -196,7 +196,7 @@ class Stepper:
 
 def kernels_to_warm():
     """Every integrator kernel, for a background warm-up at start-up."""
-    from . import etdrk4, split_step
+    from . import etdrk4, lawson, split_step
 
     return [
         explicit_rk.erk_fixed,
@@ -207,4 +207,5 @@ def kernels_to_warm():
         explicit_rk.erk_adaptive_c,
         etdrk4.etdrk4,
         split_step.split_step,
+        lawson.lawson_rk4,
     ]
