@@ -7,6 +7,7 @@ A library with no Qt and no file I/O::
     r = solvers.simulate("lorenz", preset="classic", t_end=50, samples=5001)
     r.t, r["x"], r.invariants
     solvers.lyapunov_spectrum("lorenz", t_end=1e4)
+    solvers.define_system("mine", "a = 1; x' = -a*x; x(0) = 1")   # typed equations
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .catalog import get_system, list_systems
 from .lyapunov import lyapunov_spectrum
 from .run import Chunk, ParameterMailbox, Result, make_config, run, simulate, simulate_config
 from .spec import Invariant, Parameter, Preset, RunConfig, System, Variable
+from .userdef import define_system
 
 __all__ = [
     "Chunk",
@@ -28,6 +30,7 @@ __all__ = [
     "RunConfig",
     "System",
     "Variable",
+    "define_system",
     "get_system",
     "list_systems",
     "lyapunov_spectrum",

@@ -1,0 +1,45 @@
+"""User-defined systems: flows, maps and 1-D periodic PDEs typed as equations.
+
+::
+
+    import solvers
+    solvers.define_system("my_lorenz", '''
+        sigma = 10; rho = 28; beta = 8/3
+        x' = sigma*(y - x)
+        y' = x*(rho - z) - y
+        z' = x*y - beta*z
+        x(0) = 1; y(0) = 1; z(0) = 1
+    ''')
+    solvers.simulate("my_lorenz", t_end=10)
+
+The text is parsed, never executed (:mod:`.parser`); kernels are generated
+from the validated expression trees (:mod:`.codegen`) and cached on disk.
+An editor calls :func:`validate` on every change and marks the
+``problems`` (line, column, end column, message).  See docs/user-systems.md.
+"""
+
+from __future__ import annotations
+
+from .build import Validation, define_system, definition_text, remove_system, user_systems, validate
+from .codegen import cache_dir
+from .library import library_dir, library_texts, load_library, remove_from_library, save_to_library
+from .parser import Definition, DefinitionError, Problem, parse
+
+__all__ = [
+    "Definition",
+    "DefinitionError",
+    "Problem",
+    "Validation",
+    "cache_dir",
+    "define_system",
+    "definition_text",
+    "library_dir",
+    "library_texts",
+    "load_library",
+    "parse",
+    "remove_from_library",
+    "remove_system",
+    "save_to_library",
+    "user_systems",
+    "validate",
+]

@@ -1,0 +1,362 @@
+"""From a validated definition to a registered :class:`~solvers.spec.System`.
+
+:func:`define_system` is the one entry point: validate the text, generate and
+load the kernels, build the System (parameters, variables, a ``default``
+preset, the Jacobian of flows and maps, the linear Fourier symbol and the
+pseudo-spectral nonlinear part of PDEs) and register it in the catalog.  The
+text of every user system registered in this process is kept, so that a
+session can store it with its runs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .. import catalog
+from ..spec import Parameter, Preset, System, Variable
+from . import codegen
+from . import expr as E
+from .parser import Definition, DefinitionError, Problem, parse
+
+NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,47}")
+ODE_METHODS = ("dop853", "dopri5", "rk4")
+PDE_METHODS_DISSIPATIVE = ("etdrk4",)
+PDE_METHODS_DISPERSIVE = ("etdrk4", "if_dop853", "if_dopri5", "ifrk4")
+TAG = "user-defined"
+
+_texts: dict[str, str] = {}  # name -> text of the user systems registered in this process
+_lock = threading.RLock()
+
+
+@dataclass(frozen=True)
+class Validation:
+    """What an editor needs after each keystroke: ``ok``, the parsed
+    ``definition`` (None when not ok) and every ``problems`` entry with its
+    line, column and end column (1-based) and message."""
+
+    ok: bool
+    definition: Definition | None
+    problems: tuple[Problem, ...]
+
+    @property
+    def kind(self) -> str | None:
+        return None if self.definition is None else self.definition.kind
+
+
+def validate(text: str) -> Validation:
+    """Check ``text`` without compiling anything (fast enough to run on
+    every keystroke); never raises for bad text."""
+    try:
+        return Validation(True, parse(text), ())
+    except DefinitionError as exc:
+        return Validation(False, None, exc.problems)
+
+
+def check_name(name: Any) -> str:
+    if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
+        raise ValueError(
+            f"name: {name!r} is not allowed; expected a letter followed by up to 47 letters, digits or '_'"
+        )
+    return name
+
+
+def definition_text(name: str) -> str | None:
+    """The text of the user-defined system ``name`` registered in this
+    process, or None for a built-in (or unknown) system."""
+    with _lock:
+        return _texts.get(name)
+
+
+def user_systems() -> list[str]:
+    with _lock:
+        return sorted(_texts)
+
+
+def define_system(name: str, text: str) -> System:
+    """Validate ``text``, build its kernels and register it as ``name``.
+
+    Redefining a user system replaces it (the same text returns the system
+    already registered); a built-in name is refused.  Raises
+    :class:`DefinitionError` (a ValueError) for bad text, listing every
+    problem with its line and column.
+    """
+    check_name(name)
+    with _lock:
+        if name in _texts:
+            if _texts[name] == text:
+                return catalog.get_system(name)
+        elif name in catalog.list_systems():
+            raise ValueError(f"name: {name!r} is a built-in system; choose another name for a user-defined one")
+        system = build(name, parse(text))
+        catalog.unregister(name)
+        catalog.register(system)
+        _texts[name] = text
+        return system
+
+
+def remove_system(name: str) -> None:
+    """Unregister the user-defined system ``name`` (built-ins are kept)."""
+    with _lock:
+        if name in _texts:
+            catalog.unregister(name)
+            del _texts[name]
+
+
+def build(name: str, defn: Definition) -> System:
+    """The System of a validated definition (kernels loaded, not registered)."""
+    if defn.kind == "pde":
+        return _build_pde(name, defn)
+    return _build_ode(name, defn)
+
+
+def _fail(defn: Definition, word: str, message: str):
+    """A DefinitionError at the first line mentioning ``word``."""
+    for i, line in enumerate(defn.text.splitlines(), start=1):
+        col = line.find(word)
+        if col >= 0:
+            raise DefinitionError([Problem(i, col + 1, col + 1 + len(word), word, message)])
+    raise DefinitionError([Problem(1, 1, 2, "", message)])
+
+
+def _parameters(defn: Definition) -> tuple[Parameter, ...]:
+    return tuple(
+        Parameter(p.name, p.default, p.meaning or "user-defined parameter", bounds=p.bounds) for p in defn.parameters
+    )
+
+
+def _method(defn: Definition, allowed: tuple[str, ...]) -> str:
+    method = defn.options.get("method", allowed[0])
+    if method not in allowed:
+        _fail(defn, "@method", f"@method {method!r} is not available here; choose one of {', '.join(allowed)}")
+    return method
+
+
+def _title(name: str, defn: Definition) -> str:
+    return defn.options.get("title") or f"{name} (user-defined {defn.kind})"
+
+
+def _build_ode(name: str, defn: Definition) -> System:
+    source, has_jacobian = codegen.ode_source(defn)
+    module = codegen.load(source)
+    defaults = {p.name: p.default for p in defn.parameters}
+    env = {("p", k): v for k, v in defaults.items()}
+    initial = []
+    for v in defn.variables:
+        value = float(E.evaluate(defn.initial[v], env)) if v in defn.initial else 0.0
+        if not math.isfinite(value):
+            _fail(defn, f"{v}(0)", f"the initial value of {v!r} is not finite ({value!r})")
+        initial.append(value)
+    is_map = defn.kind == "map"
+    methods = ("map",) if is_map else ODE_METHODS
+    method = _method(defn, methods)
+    t_end = float(defn.options.get("t_end", 1000.0 if is_map else 100.0))
+    preset = Preset(
+        "default",
+        "As defined",
+        source="user definition",
+        params=defaults,
+        initial=tuple(initial),
+        t_end=t_end,
+        method=method,
+        dt=defn.options.get("dt"),
+        samples=defn.options.get("samples"),
+    )
+    return System(
+        name=name,
+        title=_title(name, defn),
+        kind=defn.kind,
+        description=f"User-defined {defn.kind} with {len(defn.variables)} variables.",
+        equations=defn.text.strip(),
+        variables=tuple(Variable(v, defn.meanings.get(v, "state variable")) for v in defn.variables),
+        parameters=_parameters(defn),
+        presets=(preset,),
+        reference="user-defined system",
+        rhs=module.rhs,
+        jacobian=module.jacobian if has_jacobian else None,
+        methods=methods if method == methods[0] else (method, *[m for m in methods if m != method]),
+        default_method=method,
+        default_dt=float(defn.options.get("dt", 1.0 if is_map else 0.01)),
+        default_t_end=t_end,
+        default_samples=int(defn.options.get("samples", 2001)),
+        smooth=not is_map,
+        tags=(TAG,),
+    )
+
+
+# ---- PDEs -------------------------------------------------------------------------
+def _constant_in_space(node: tuple) -> bool:
+    return not any(E.uses(node, tag) for tag in ("v", "d", "a", "x", "t"))
+
+
+def linear_split(node: tuple, field: str) -> tuple[dict[int, tuple], tuple]:
+    """Split ``node`` into Σ c_m ∂ˣᵐ field (c_m of parameters and numbers:
+    the diagonal linear Fourier symbol) plus the rest (the nonlinear part)."""
+    tag = node[0]
+    if node == ("v", field):
+        return {0: E.ONE}, E.ZERO
+    if tag == "d" and node[1] == field:
+        return {node[2]: E.ONE}, E.ZERO
+    if tag in ("+", "-"):
+        la, ra = linear_split(node[1], field)
+        lb, rb = linear_split(node[2], field)
+        join = E.add if tag == "+" else E.sub
+        terms = dict(la)
+        for m, c in lb.items():
+            terms[m] = join(terms[m], c) if m in terms else (c if tag == "+" else E.neg(c))
+        if not lb and not la:
+            return {}, node
+        return terms, join(ra, rb)
+    if tag == "neg":
+        la, ra = linear_split(node[1], field)
+        if not la:
+            return {}, node
+        return {m: E.neg(c) for m, c in la.items()}, E.neg(ra)
+    if tag == "*":
+        for const_side, other, left in ((node[1], node[2], True), (node[2], node[1], False)):
+            if _constant_in_space(const_side):
+                lo, ro = linear_split(other, field)
+                if lo:
+
+                    def scale(c, k=const_side, left=left):
+                        return E.mul(k, c) if left else E.mul(c, k)
+
+                    return {m: scale(c) for m, c in lo.items()}, scale(ro)
+        return {}, node
+    if tag == "/" and _constant_in_space(node[2]):
+        lo, ro = linear_split(node[1], field)
+        if lo:
+            return {m: E.div(c, node[2]) for m, c in lo.items()}, E.div(ro, node[2])
+    return {}, node
+
+
+def _symbol(terms: Mapping[int, tuple], k: np.ndarray, n: int, params: Mapping[str, Any]) -> np.ndarray:
+    """Σ c_m (i k)^m, with no odd derivative for the Nyquist mode of an even grid."""
+    env = {("p", name): value for name, value in params.items()}
+    re_part = np.zeros(k.size)
+    im_part = np.zeros(k.size)
+    for m, coef in sorted(terms.items()):
+        c = float(E.evaluate(coef, env))
+        km = k**m
+        if m % 2:
+            km = km.copy()
+            if n % 2 == 0:
+                km[-1] = 0.0
+            im_part += (c if m % 4 == 1 else -c) * km
+        else:
+            re_part += (c if m % 4 == 0 else -c) * km
+    return re_part + 1j * im_part
+
+
+def _build_pde(name: str, defn: Definition) -> System:
+    from ..pde import PDE
+    from ..systems.kuramoto_sivashinsky import random_low_modes
+
+    splits = [linear_split(eq, v) for eq, v in zip(defn.equations, defn.variables)]
+    linear = [s[0] for s in splits]
+    nonlinear = [s[1] for s in splits]
+    dispersive = all(m % 2 for terms in linear for m in terms)
+    module = codegen.load(codegen.pde_source(defn, linear, nonlinear, dispersive))
+    user_params = defn.parameter_names
+    fields = defn.variables
+
+    def linear_fn(grid, params):
+        k = grid.k(0, real=True)
+        return np.concatenate([_symbol(terms, k, grid.n[0], params) for terms in linear])
+
+    def pack(params, grid):
+        head = [grid.n[0], grid.length(0), grid.domain[0][0], 1.0 if params["dealias"] == "2/3" else 0.0]
+        return np.array(head + [params[p] for p in user_params], dtype=np.float64)
+
+    def initial_fn(grid, params, rng):
+        env = {("p", p): params[p] for p in user_params}
+        env[("x",)] = grid.x
+        out = {}
+        for f in fields:
+            if f in defn.initial:
+                u = np.broadcast_to(np.asarray(E.evaluate(defn.initial[f], env), dtype=float), grid.x.shape)
+                if not np.all(np.isfinite(u)):
+                    raise ValueError(f"initial: the initial field of {f!r} is not finite everywhere on the grid")
+                out[f] = np.array(u)
+            else:
+                out[f] = random_low_modes(grid, params["amplitude"], rng)
+        return out
+
+    dealias = defn.options.get("dealias", "none")
+    if dealias not in ("none", "2/3"):
+        _fail(defn, "@dealias", f"@dealias {dealias!r} is not allowed; choose none or 2/3")
+    extra = [
+        Parameter(
+            "dealias",
+            dealias,
+            "2/3-rule dealiasing of the nonlinear part",
+            kind="choice",
+            choices=("none", "2/3"),
+        )
+    ]
+    if any(f not in defn.initial for f in fields):
+        extra.append(
+            Parameter(
+                "amplitude", 0.1, "max |u| of the random low-mode initial field", bounds=(0.0, 10.0), role="initial"
+            )
+        )
+    taken = set(user_params)
+    for p in extra:
+        if p.name in taken:
+            _fail(defn, p.name, f"{p.name!r} is reserved in a PDE (it is added as a parameter); choose another name")
+    methods = PDE_METHODS_DISPERSIVE if dispersive else PDE_METHODS_DISSIPATIVE
+    method = _method(defn, methods)
+    n = int(defn.options.get("n", 128))
+    domain = tuple(defn.options.get("domain", (0.0, 2 * math.pi)))
+    dt = float(defn.options.get("dt", 0.01))
+    t_end = float(defn.options.get("t_end", 10.0))
+    samples = int(defn.options.get("samples", 201))
+    defaults = {p.name: p.default for p in defn.parameters}
+    preset = Preset(
+        "default",
+        "As defined",
+        source="user definition",
+        params=defaults,
+        initial_fn=initial_fn,
+        grid={"n": n, "domain": domain},
+        t_end=t_end,
+        samples=samples,
+        method=method,
+        dt=dt,
+    )
+    return System(
+        name=name,
+        title=_title(name, defn),
+        kind="pde",
+        description=(
+            f"User-defined 1-D periodic PDE with {len(fields)} field(s); linear constant-coefficient "
+            "derivative terms are treated exactly in Fourier space, the rest pseudo-spectrally."
+        ),
+        equations=defn.text.strip(),
+        variables=tuple(Variable(f, defn.meanings.get(f, "field"), size="grid") for f in fields),
+        parameters=_parameters(defn) + tuple(extra),
+        presets=(preset,),
+        reference="user-defined system",
+        methods=(method, *[m for m in methods if m != method]),
+        default_method=method,
+        default_dt=dt,
+        default_t_end=t_end,
+        default_samples=samples,
+        pde=PDE(
+            dims=1,
+            default_n=n,
+            default_domain=domain,
+            real=True,
+            linear=linear_fn,
+            nonlinear=module.nonlinear,
+            nonlinear_if=module.nonlinear_if if dispersive else None,
+            pack=pack,
+        ),
+        tags=(TAG, "pde"),
+    )
