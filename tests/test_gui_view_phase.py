@@ -1,0 +1,135 @@
+"""The phase-portrait view draws the history's own numbers (real runs, offscreen)."""
+
+import numpy as np
+import pytest
+
+from explorer.gui.analysis import AnalysisRunner
+from explorer.gui.history import Batch, RunHistory, history_of_run
+from explorer.gui.views.phase import BINS, PhasePortraitView
+from solvers.diagnostics.sections import poincare_section
+from solvers.run import make_config, run
+
+
+@pytest.fixture(scope="module")
+def lorenz():
+    return history_of_run(make_config("lorenz", preset="classic", t_end=60, samples=6001, seed=1))
+
+
+def test_tail_line_and_current_point_are_the_series(qtbot, lorenz):
+    view = PhasePortraitView()
+    qtbot.addWidget(view)
+    view.set_history(lorenz)
+    view.y_box.setCurrentText("z")
+    view.tail.setValue(1500)
+    x, y = view.line.getData()
+    np.testing.assert_array_equal(x, lorenz.series("x")[1][-1500:])
+    np.testing.assert_array_equal(y, lorenz.series("z")[1][-1500:])
+    mx, my = view.marker.getData()
+    assert (mx[0], my[0]) == (lorenz.series("x")[1][-1], lorenz.series("z")[1][-1])
+    assert view.plot.getPlotItem().getAxis("left").labelText == "z"
+
+
+def test_density_is_the_histogram_of_every_sample_in_log_scale(qtbot, lorenz):
+    view = PhasePortraitView()
+    qtbot.addWidget(view)
+    view.set_history(lorenz)
+    view.tail.setValue(500)
+    assert view.image.isVisible()
+    x, y = lorenz.series("x")[1], lorenz.series("y")[1]
+    ref = np.histogram2d(x, y, BINS, view.range)[0]
+    assert ref.sum() == x.size == 6001  # the range holds every sample
+    np.testing.assert_array_equal(view.counts, ref)
+    np.testing.assert_allclose(view.image.image, np.log1p(ref.T).astype(np.float32))
+
+
+def test_density_grows_incrementally_and_equals_one_pass(qtbot):
+    cfg = make_config("lorenz", preset="classic", t_end=30, samples=3001, seed=2)
+    history = RunHistory(cfg)
+    view = PhasePortraitView()
+    qtbot.addWidget(view)
+    view.set_history(history)
+    view.tail.setValue(100)
+    rebins = 0
+    for chunk in run(cfg):
+        if chunk.t.size:
+            history.append(Batch.from_chunk(chunk))
+            before = view.range
+            view.refresh()
+            rebins += view.range != before
+    assert view.frames > 3 and rebins < view.frames  # most frames only added their new samples
+    x, y = history.series("x")[1], history.series("y")[1]
+    np.testing.assert_array_equal(view.counts, np.histogram2d(x, y, BINS, view.range)[0])
+    assert view.counts.sum() == 3001
+
+
+def test_one_variable_map_defaults_to_its_return_map(qtbot):
+    h = history_of_run(make_config("logistic", preset="chaotic", t_end=3000, seed=3))
+    r = h.params["r"]
+    view = PhasePortraitView()
+    qtbot.addWidget(view)
+    view.set_history(h)
+    assert view.lag.value() == 1 and view.x_box.currentText() == view.y_box.currentText() == "x"
+    x, y = view.line.getData()
+    assert x.size == 2000
+    np.testing.assert_allclose(y, r * x * (1 - x), rtol=1e-12, atol=1e-15)  # x_{n+1} = r x_n (1 − x_n)
+    table = view.table()
+    np.testing.assert_array_equal(table["x"], h.series("x")[1][:-1])
+    np.testing.assert_array_equal(table["x(t+1)"], h.series("x")[1][1:])
+
+
+def test_pde_invariants_and_csv_export(qtbot, tmp_path):
+    h = history_of_run(make_config("kdv", preset="soliton", t_end=1.0, seed=0))
+    view = PhasePortraitView()
+    qtbot.addWidget(view)
+    view.set_history(h)
+    assert view.active and view.x_box.currentText() == "mass" and view.y_box.currentText() == "momentum"
+    path = view.export_csv(tmp_path / "phase.csv")
+    data = np.genfromtxt(path, delimiter=",", names=True)
+    np.testing.assert_array_equal(data["mass"], h.series("mass")[1])
+    np.testing.assert_array_equal(data["momentum"], h.series("momentum")[1])
+    np.testing.assert_array_equal(data["t"], h.times())
+    assert view.export_png(tmp_path / "phase.png").stat().st_size > 1000
+
+
+def test_ensemble_gets_a_message(qtbot):
+    h = history_of_run(make_config("galactic_disk", preset="bending", t_end=8, params={"n": 500}, seed=0))
+    view = PhasePortraitView()
+    qtbot.addWidget(view)
+    view.set_history(h)
+    assert not view.active
+    assert "ensemble" in view._placeholder.text() and "phase spiral" in view._placeholder.text()
+
+
+def test_poincare_overlay_is_the_section_of_the_same_orbit(qtbot, lorenz):
+    runner = AnalysisRunner()
+    try:
+        view = PhasePortraitView(runner)
+        qtbot.addWidget(view)
+        view.set_history(lorenz)
+        view.y_box.setCurrentText("y")
+        view.plane_var.setCurrentText("z")
+        view.plane_value.setValue(27.0)
+        view.plane_dir.setCurrentText("downward (−)")
+        view.section_box.setChecked(True)
+        qtbot.waitUntil(lambda: view.section is not None, timeout=20_000)
+        times, states = poincare_section(
+            "lorenz",
+            normal="z",
+            offset=27.0,
+            direction=-1,
+            params=lorenz.params,
+            seed=lorenz.config.seed,
+            initial=lorenz.config.initial,
+            t_end=60.0,
+            transient=0.0,
+            max_crossings=200_000,
+        )
+        assert times.size > 30
+        np.testing.assert_array_equal(view.section[0], times)
+        px, py = view.section_pts.getData()
+        np.testing.assert_array_equal(px, states[:, 0])
+        np.testing.assert_array_equal(py, states[:, 1])
+        np.testing.assert_allclose(view.section[1][:, 2], 27.0, atol=1e-9)  # on the plane
+        assert "crossings" in view.section_status.text()
+    finally:
+        runner.shutdown()
