@@ -24,7 +24,7 @@ import numpy as np
 
 from solvers.spec import RunConfig
 
-from .executors import LocalExecutor, make_executor
+from .executors import DaskExecutor, make_executor
 from .measures import ERROR, MEASURES, PENDING, STATUS_NAMES
 from .spec import SweepSpec
 
@@ -237,6 +237,8 @@ def _drive(spec, result, executor, todo, store, chunk_size, chunk_seconds, progr
 
     def fill() -> None:
         nonlocal cursor
+        if stop is not None and stop.is_set():
+            return
         while retry and len(inflight) < 2 * executor.slots:
             submit(*retry.pop())
         while cursor < todo.size and len(inflight) < 2 * executor.slots:
@@ -252,10 +254,10 @@ def _drive(spec, result, executor, todo, store, chunk_size, chunk_seconds, progr
             for fut in list(inflight):
                 if fut.cancel():
                     inflight.pop(fut, None)
-            if isinstance(executor, LocalExecutor):
-                continue  # running chunks finish and are written
-            inflight.clear()  # Dask: cancelled tasks are not waited for
-            break
+            if isinstance(executor, DaskExecutor):
+                inflight.clear()  # cancelled tasks are not waited for
+                break
+            continue  # local chunks already running finish and are written
         try:
             fut = done_q.get(timeout=0.1)
         except queue.Empty:
