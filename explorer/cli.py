@@ -405,6 +405,12 @@ def cmd_validate(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_gui(args) -> int:
+    from explorer.gui.app import launch  # Qt is imported only when the window opens
+
+    return launch(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="explorer", description="Dynamics Explorer: nonlinear dynamics and PDEs.")
     parser.add_argument("--version", action="version", version=f"Dynamics Explorer {solvers.__version__}")
@@ -456,6 +462,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", required=True, choices=["csv", "npz", "netcdf"])
     p.add_argument("--out", required=True, type=Path, metavar="PATH")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("gui", help="open the desktop explorer (what `explorer` with no arguments does)")
+    p.add_argument("--system", help="select this system at start")
+    p.add_argument("--preset", help="with --system: select this preset")
+    p.add_argument("--session", type=Path, metavar="FILE.h5", help="open this session file at start")
+    p.add_argument("--run-for", type=float, metavar="SECONDS", help="start the run and let it go this long")
+    p.add_argument("--screenshot", type=Path, metavar="FILE.png", help="save a picture of the window (after --run-for)")
+    p.add_argument("--save", type=Path, metavar="FILE.h5", help="save the session to this file (after --run-for)")
+    p.add_argument("--quit", action="store_true", help="close the window after the above")
+    p.add_argument("--size", default="1400x900", metavar="WxH", help="window size (default 1400x900)")
+    p.set_defaults(func=cmd_gui)
+
     p = sub.add_parser("validate", help="check every preset with an exact or published reference")
     p.add_argument("--system", help="only this system's checks")
     p.add_argument("--markdown", action="store_true", help="print the results as a Markdown table")
@@ -472,8 +489,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.print_help()
-            return 0
+            # no arguments: the desktop app
+            args = parser.parse_args(["gui"])
         return args.func(args)
     except (UsageError, ValueError, SessionError) as exc:
         print(f"explorer: error: {exc}", file=sys.stderr)

@@ -232,6 +232,8 @@ class RunHistory:
         if name in self.invariants:
             buf = self.invariants[name]
             return self.t.view()[-len(buf) :] if len(buf) else self.t.view()[:0], buf.view()
+        if name in {q.name for q in (*self.system.invariants, *self.system.observables)}:
+            return self.t.view()[:0], np.empty(0)  # no values yet
         base, _, index = name.partition("[")
         try:
             values = self.variable(base)
@@ -250,7 +252,9 @@ class RunHistory:
         return self.system.split(self.y.last()[None, :], self.params, self.grid)
 
     def drifts(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-        """Relative drift |I(t) − I(0)| / |I(0)| of each invariant (absolute where I(0) = 0);
+        """The drift of each invariant against time, as :func:`solvers.validation.drift`
+        measures it: |I(t) − I(0)| relative to |I(0)| when that is ≥ 1, absolute below
+        (a momentum that is zero by symmetry has no meaningful relative drift);
         for per-particle invariants the largest over the particles."""
         out = {}
         for name, buf in self.invariants.items():
@@ -259,7 +263,7 @@ class RunHistory:
             v = buf.view()
             # the reference is the very first value, even after the buffer dropped it
             ref = self._first[name]
-            scale = np.where(np.abs(ref) > 1e-300, np.abs(ref), 1.0)
+            scale = max(float(np.max(np.abs(ref))), 1.0)
             drift = np.abs(v - ref) / scale
             if drift.ndim > 1:
                 drift = drift.reshape(drift.shape[0], -1).max(axis=1)
