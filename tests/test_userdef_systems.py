@@ -206,3 +206,20 @@ def test_redefinition_replaces_and_builtins_are_protected(user_cache):
         define_system("lorenz", LORENZ)
     with pytest.raises(ValueError, match="name"):
         define_system("bad name!", LORENZ)
+
+
+def test_long_sums_compile_and_keep_their_order(user_cache):
+    """400 terms: one flat chain in the generated source (no recursion, no
+    nested parentheses), summed left to right as written."""
+    terms = "+".join(f"{i % 7}*x" for i in range(400))
+    system = user_cache("typed_long_sum", f"x' = {terms} - y\ny' = 0\nx(0) = 1; y(0) = 2")
+    out, J = np.zeros(2), np.zeros((2, 2))
+    y = np.array([1.5, 2.0])
+    system.rhs(0.0, y, np.zeros(0), out)
+    expected = 0.0
+    for i in range(400):
+        expected += (i % 7) * 1.5
+    assert out[0] == expected - 2.0
+    system.jacobian(0.0, y, np.zeros(0), J)
+    assert J[0, 0] == pytest.approx(sum(i % 7 for i in range(400)), rel=1e-12)
+    assert J[0, 1] == -1.0

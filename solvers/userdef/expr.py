@@ -30,6 +30,8 @@ UNARY = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sech", "cosh
 BINARY = ("min", "max")
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 
+# left-leaning chains of these operators are walked in loops (any length, no recursion)
+CHAINS = {"+": ("+", "-"), "-": ("+", "-"), "*": ("*", "/"), "/": ("*", "/")}
 ZERO = ("c", 0.0)
 ONE = ("c", 1.0)
 
@@ -203,13 +205,20 @@ def uses(node: tuple, tag: str) -> bool:
     return False
 
 
-def tree_size(node: tuple, memo: dict | None = None) -> int:
+def tree_size(node: tuple) -> int:
     """Nodes of the tree as printed (shared subtrees counted each time)."""
-    memo = {} if memo is None else memo
-    key = id(node)
-    if key not in memo:
-        memo[key] = 1 + sum(tree_size(c, memo) for c in children(node))
-    return memo[key]
+    memo: dict[int, int] = {}
+    stack = [(node, False)]
+    while stack:
+        n, expanded = stack.pop()
+        if id(n) in memo:
+            continue
+        if expanded:
+            memo[id(n)] = 1 + sum(memo[id(c)] for c in children(n))
+        else:
+            stack.append((n, True))
+            stack.extend((c, False) for c in children(n) if id(c) not in memo)
+    return memo[id(node)]
 
 
 # ---- differentiation --------------------------------------------------------
@@ -237,27 +246,39 @@ def _derivative(node, wrt, aux_derivs, budget, memo):
     def d(n):
         return derivative(n, wrt, aux_derivs, budget, memo)
 
+    if tag in CHAINS:
+        # walk a left-leaning chain in a loop: the derivative of each partial
+        # result from the one below it (sum, product and quotient rules)
+        links = []
+        while node[0] in CHAINS[tag]:
+            links.append(node)
+            node = node[1]
+        acc = d(node)
+        for link in reversed(links):
+            below, right = link[1], link[2]
+            dr = d(right)
+            if link[0] == "+":
+                acc = add(acc, dr)
+            elif link[0] == "-":
+                acc = sub(acc, dr)
+            elif link[0] == "*":
+                acc = add(mul(acc, right), mul(below, dr))
+            elif is_const(dr, 0.0):
+                acc = div(acc, right)
+            else:
+                acc = div(sub(mul(acc, right), mul(below, dr)), mul(right, right))
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise TooLarge
+        return acc
     if tag == "v":
         return ONE if node == wrt else ZERO
     if tag in ("c", "p", "t", "x", "d"):
         return ZERO
     if tag == "a":
         return aux_derivs[node[1]]
-    if tag == "+":
-        return add(d(node[1]), d(node[2]))
-    if tag == "-":
-        return sub(d(node[1]), d(node[2]))
     if tag == "neg":
         return neg(d(node[1]))
-    if tag == "*":
-        a, b = node[1], node[2]
-        return add(mul(d(a), b), mul(a, d(b)))
-    if tag == "/":
-        a, b = node[1], node[2]
-        da, db = d(a), d(b)
-        if is_const(db, 0.0):
-            return div(da, b)
-        return div(sub(mul(da, b), mul(a, db)), mul(b, b))
     if tag == "**":
         a, b = node[1], node[2]
         da, db = d(a), d(b)
@@ -328,6 +349,12 @@ _NUMPY_UNARY = {
     "sinh": np.sinh,
     "arctan": np.arctan,
 }
+_ARITHMETIC = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": np.divide,
+}
 _NUMPY_CMP = {
     "<": np.less,
     "<=": np.less_equal,
@@ -346,6 +373,16 @@ def evaluate(node: tuple, env: Mapping[tuple, object]):
         return node[1]
     if tag in ("v", "d", "p", "a", "t", "x"):
         return env[node]
+    if tag in CHAINS:
+        links = []
+        while node[0] in CHAINS[tag]:
+            links.append(node)
+            node = node[1]
+        acc = evaluate(node, env)
+        with np.errstate(all="ignore"):
+            for link in reversed(links):
+                acc = _ARITHMETIC[link[0]](acc, evaluate(link[2], env))
+        return acc
     args = [evaluate(c, env) for c in children(node)]
     with np.errstate(all="ignore"):
         if tag == "+":
@@ -418,12 +455,24 @@ def source(node: tuple, leaf: Callable[[tuple], str]) -> str:
     def s(n):
         return source(n, leaf)
 
-    if tag in ("+", "-", "*", "/", "**"):
+    if tag in ("+", "-", "*", "/"):
+        # a left-leaning chain prints flat, "(a + b - c)": Python reads it in
+        # the same order, and deep sums need neither recursion nor nested parentheses
+        group = CHAINS[tag]
+        links = []
+        while node[0] in group:
+            links.append(node)
+            node = node[1]
+        parts = [s(node)]
+        for link in reversed(links):
+            parts.append(f" {link[0]} {s(link[2])}")
+        return "(" + "".join(parts) + ")"
+    if tag == "**":
         right = node[2]
-        if tag == "**" and is_const(right) and right[1] == int(right[1]):
+        if is_const(right) and right[1] == int(right[1]):
             # a whole exponent as an int: numba multiplies (as x*x), no pow()
             return f"({s(node[1])} ** {int(right[1])})"
-        return f"({s(node[1])} {tag} {s(right)})"
+        return f"({s(node[1])} ** {s(right)})"
     if tag == "neg":
         return f"(-{s(node[1])})"
     if tag == "f":

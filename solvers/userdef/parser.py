@@ -68,6 +68,7 @@ _SYMBOLS = {
     ast.LShift: "<<",
     ast.RShift: ">>",
 }
+_CHAIN = {ast.Add: "+-", ast.Sub: "+-", ast.Mult: "*/", ast.Div: "*/"}
 _COMPARE = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 
 
@@ -288,16 +289,17 @@ class _Converter:
             except KeyError as exc:
                 self.fail(node, exc.args[0])
         if isinstance(node, ast.BinOp):
-            op = _OPERATORS.get(type(node.op))
-            if op is None:
-                sym = _SYMBOLS.get(type(node.op), "?")
-                hint = "; write powers as x**2" if sym == "^" else ""
-                self.fail(node, f"the operator {sym!r} is not allowed (allowed: + - * / **){hint}")
-            a = self.value(node.left, depth)
-            b = self.value(node.right, depth)
-            if op == "**" and E.is_const(b) and abs(b[1]) > MAX_EXPONENT:
-                self.fail(node.right, f"the exponent {b[1]:g} is too large (at most {MAX_EXPONENT:g} in size)")
-            return {"+": E.add, "-": E.sub, "*": E.mul, "/": E.div, "**": E.power}[op](a, b)
+            # a left-leaning chain (a + b - c + …, a * b / c …) is walked as a loop:
+            # it counts as one level of nesting however long it is
+            spine = [node]
+            group = _CHAIN.get(type(node.op))
+            while group and isinstance(spine[-1].left, ast.BinOp) and _CHAIN.get(type(spine[-1].left.op)) == group:
+                spine.append(spine[-1].left)
+                self.nodes += 1
+            acc = self.value(spine[-1].left, depth)
+            for link in reversed(spine):
+                acc = self._binop(link, acc, self.value(link.right, depth))
+            return acc
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
                 return E.neg(self.value(node.operand, depth))
@@ -311,6 +313,19 @@ class _Converter:
         if isinstance(node, (ast.Compare, ast.BoolOp)):
             self.fail(node, "a comparison is only allowed as the condition of where(condition, a, b)")
         self.fail(node, f"{self.token(node)!r} is not allowed here ({_describe(node)})")
+
+    def _binop(self, node: ast.BinOp, a: tuple, b: tuple) -> tuple:
+        op = _OPERATORS.get(type(node.op))
+        if op is None:
+            sym = _SYMBOLS.get(type(node.op), "?")
+            hint = "; write powers as x**2" if sym == "^" else ""
+            self.fail(node, f"the operator {sym!r} is not allowed (allowed: + - * / **){hint}")
+        if op == "**" and E.is_const(b) and abs(b[1]) > MAX_EXPONENT:
+            self.fail(node.right, f"the exponent {b[1]:g} is too large (at most {MAX_EXPONENT:g} in size)")
+        try:
+            return {"+": E.add, "-": E.sub, "*": E.mul, "/": E.div, "**": E.power}[op](a, b)
+        except ArithmeticError as exc:
+            self.fail(node, f"{self.token(node)!r} has no finite value ({exc})")
 
     def _call(self, node: ast.Call, depth: int) -> tuple:
         if not isinstance(node.func, ast.Name):
@@ -405,6 +420,17 @@ def _parse_rhs(st: _Statement) -> None:
     try:
         st.tree = ast.parse(st.rhs, mode="eval").body
     except SyntaxError as exc:
+        if _complete_with_a_term(st.rhs):
+            end = len(st.rhs)
+            raise _Fail(
+                Problem(
+                    st.line,
+                    st.rhs_col + end - 1,
+                    st.rhs_col + end,
+                    st.rhs[-1:],
+                    "syntax error: the expression is incomplete at its end",
+                )
+            ) from None
         off = (exc.offset or 1) - 1
         col = len(st.rhs.encode("utf-8")[:off].decode("utf-8", "replace")) if off >= 0 else 0
         col = min(max(col, 0), max(len(st.rhs) - 1, 0))
@@ -416,6 +442,16 @@ def _parse_rhs(st: _Statement) -> None:
         raise _Fail(
             Problem(st.line, st.rhs_col, st.rhs_col + 1, st.rhs[:1], f"cannot read the expression ({exc})")
         ) from None
+
+
+def _complete_with_a_term(rhs: str) -> bool:
+    """Whether the text ends too early (a trailing operator): it parses
+    once one more term is appended.  Only parsed, never run."""
+    try:
+        ast.parse(rhs + " 1", mode="eval")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def _free_names(tree: ast.AST) -> set[str]:
@@ -499,6 +535,8 @@ class _Resolver:
         self.params: dict[str, ParameterDef] = {}
         self.aux: dict[str, tuple] = {}
         self.aux_lines: dict[str, int] = {}
+        self.aux_order: dict[str, int] = {}
+        pending: list[_Statement] = []
         named = [st for st in self.statements if st.kind == "name"]
         declared: dict[str, int] = {}
         for st in named:
@@ -529,11 +567,18 @@ class _Resolver:
                 if bounds_tree is not None:
                     self.problem(st, f"{st.subject!r}: only a parameter (a constant) can have bounds")
                     continue
-                self._auxiliary(st)
+                if len(pending) >= MAX_AUXILIARIES:
+                    self.problem(st, f"more than {MAX_AUXILIARIES} auxiliary quantities")
+                    continue
+                self.aux_lines[st.subject] = st.line
+                self.aux_order[st.subject] = len(pending)
+                pending.append(st)
             else:
                 self._parameter(st, tree, bounds_tree)
         if len(self.params) > MAX_PARAMETERS:
             self.problems.append(Problem(1, 1, 2, "", f"more than {MAX_PARAMETERS} parameters"))
+        for index, st in enumerate(pending):
+            self._auxiliary(st, index)
 
         equations = {}
         for st in eqs:
@@ -584,7 +629,7 @@ class _Resolver:
         allowed = [*CONSTANTS, *self.params]
         if self.kind == "pde" and name == "x":
             return ("x",)
-        if name in self.variables or name in self.aux:
+        if name in self.variables or name in self.aux_order:
             raise KeyError(f"{name!r} cannot be used here: only numbers and parameters are allowed")
         raise self.unknown(name, allowed)
 
@@ -595,8 +640,8 @@ class _Resolver:
             return ("v", name)
         if name in self.params:
             return ("p", name)
-        if name in self.aux:
-            if before is not None and self.aux_lines[name] >= before:
+        if name in self.aux_order:
+            if before is not None and self.aux_order[name] >= before:
                 raise KeyError(f"{name!r} is used before its definition (line {self.aux_lines[name]})")
             return ("a", name)
         if name == "t" or (name == "n" and self.kind == "map"):
@@ -610,7 +655,7 @@ class _Resolver:
                 if order > MAX_DERIVATIVE:
                     raise KeyError(f"{name!r}: derivatives up to order {MAX_DERIVATIVE} are allowed")
                 return ("d", m.group(1), order)
-        allowed = [*CONSTANTS, *self.variables, *self.params, *self.aux]
+        allowed = [*CONSTANTS, *self.variables, *self.params, *self.aux_order]
         if self.kind == "map" and name.endswith("_n") and name[:-2] in self.variables:
             raise KeyError(f"unknown name {name!r}; write the current value as {name[:-2]} or {name[:-2]}[n]")
         raise self.unknown(name, allowed)
@@ -646,12 +691,8 @@ class _Resolver:
                 return
         self.params[st.subject] = ParameterDef(st.subject, value[1], bounds, st.meaning, st.line)
 
-    def _auxiliary(self, st) -> None:
-        if len(self.aux) >= MAX_AUXILIARIES:
-            self.problem(st, f"more than {MAX_AUXILIARIES} auxiliary quantities")
-            return
-        self.aux_lines[st.subject] = st.line
-        node = self.convert(st, lambda name: self.equation_names(name, before=st.line))
+    def _auxiliary(self, st, index: int) -> None:
+        node = self.convert(st, lambda name: self.equation_names(name, before=index))
         if node is not None:
             self.aux[st.subject] = node
         else:
