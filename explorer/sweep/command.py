@@ -177,6 +177,8 @@ def summary(result, scheduler=None, workers=None) -> str:
     lines.append(f"time     {result.wall_time:.3g} s {where}")
     if result.path is not None:
         lines.append(f"saved    {result.path}, analysis {result.name!r} (group analysis/{result.name})")
+    if result.resumed:
+        lines.append(f"resumed  {result.resumed} points were already done in the file")
     if not result.complete:
         lines.append("stopped  run the same command again to compute the remaining points")
     return "\n".join(lines)

@@ -53,6 +53,7 @@ class SweepResult:
     name: str | None = None
     stopped: bool = False
     wall_time: float = 0.0
+    resumed: int = 0  # points already done in the file when this run started
 
     @classmethod
     def empty(cls, spec: SweepSpec) -> SweepResult:
@@ -190,6 +191,7 @@ def run_sweep(
                 result.status[...] = loaded["status"]
                 result.seconds[...] = loaded["seconds"]
                 result.errors.update(loaded["errors"])
+                result.resumed = result.done
         todo = np.flatnonzero(result.status.reshape(-1) == PENDING)
         if todo.size:
             if workers is not None and scheduler is None and workers > 0:

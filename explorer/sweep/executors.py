@@ -79,6 +79,16 @@ class InlineExecutor:
         pass
 
 
+def worker_versions() -> dict[str, str]:
+    """The versions that decide a sweep's numbers (run on each Dask worker)."""
+    import numba
+    import numpy
+
+    import solvers
+
+    return {"solvers": solvers.__version__, "numpy": numpy.__version__, "numba": numba.__version__}
+
+
 class DaskExecutor:
     """A Dask distributed cluster: ``scheduler`` is its address
     (``tcp://host:8786``) or a ``distributed.Client``.  A worker that dies is
@@ -100,6 +110,25 @@ class DaskExecutor:
                 raise ValueError(f"scheduler: cannot connect to {scheduler} ({exc})") from None
             self._own = True
         self.slots = max(1, sum(self.client.nthreads().values()))
+        self._check_versions()
+
+    def _check_versions(self) -> None:
+        """Every worker must run this very version of the solvers: a sweep's
+        numbers must not depend on which worker computed a point."""
+        here = worker_versions()
+        try:
+            there = self.client.run(worker_versions)
+        except Exception as exc:
+            self.close(cancel=True)
+            raise ValueError(
+                f"scheduler: the workers cannot run sweeps ({type(exc).__name__}: {exc}); install "
+                "dynamics-explorer (the same version) in every worker's environment"
+            ) from None
+        wrong = {addr: v for addr, v in there.items() if v != here}
+        if wrong:
+            self.close(cancel=True)
+            addr, v = next(iter(wrong.items()))
+            raise ValueError(f"scheduler: worker {addr} runs {v}, this process {here}; install the same versions")
 
     def submit(self, spec_json: str, indices):
         # pure=False: a resubmitted chunk is run again, not taken from a cache
