@@ -31,6 +31,7 @@ from .schema import (
     ROLE_VARIABLE,
     STATUS_INCOMPLETE,
     STATUS_RUNNING,
+    SYSTEM_DEFINITION,
     TYPE_ANALYSIS,
     TYPE_RUN,
     SessionError,
@@ -121,6 +122,16 @@ class Session:
 
     def __iter__(self) -> Iterator[Run]:
         return (Run(self, name) for name in self.runs)
+
+    def define_systems(self) -> list[str]:
+        """Define every user-defined system stored with the runs (each text
+        re-validated); returns their names.  A SessionError names the run
+        whose definition is not valid."""
+        names = []
+        for run in self:
+            if run.define_system() is not None and run.system not in names:
+                names.append(run.system)
+        return names
 
     # -- analyses --------------------------------------------------------------
     def analyses(self, run: str | None = None) -> list[str]:
@@ -280,6 +291,8 @@ class Run:
             self.samples_planned = int(np.asarray(self.attrs.get("samples_planned", -1)).item())
             self.dtype = text(self.attrs.get("dtype", "float64"))
             self.compression = text(self.attrs.get("compression", "none"))
+            # the text of a user-defined system (None for a built-in one); parsed, never executed
+            self.system_definition = text(self.attrs[SYSTEM_DEFINITION]) if SYSTEM_DEFINITION in self.attrs else None
         self._order = {
             role: [str(n) for n in parse_json(self.attrs.get(key, "[]"), f"{self._where}: attribute {key!r}")]
             for role, key in (
@@ -314,10 +327,26 @@ class Run:
         except (TypeError, ValueError) as exc:
             raise SessionError(f"{self._where}: its config is not a valid RunConfig ({exc})") from None
 
+    def define_system(self):
+        """Define (register) the run's user-defined system from the text
+        stored with it, re-validated as typed text is; returns the System, or
+        None when the run used a built-in system.  A user system of the same
+        name defined differently in this process is replaced."""
+        if self.system_definition is None:
+            return None
+        from solvers.userdef import define_system
+
+        try:
+            return define_system(self.system, self.system_definition)
+        except ValueError as exc:
+            raise SessionError(f"{self._where}: its user-defined system {self.system!r} is not valid ({exc})") from None
+
     def checked_config(self) -> RunConfig:
-        """The stored config validated against the catalog (as a re-run does)."""
+        """The stored config validated against the catalog (as a re-run
+        does), after defining the run's user-defined system, if any."""
         from solvers.run import check_config
 
+        self.define_system()
         try:
             return check_config(self.config)
         except ValueError as exc:

@@ -6,7 +6,8 @@ describes the same thing for people and other tools.  In short::
     /                              format, schema_version, app_version, created,
                                    numpy/scipy/numba/h5py/hdf5 versions
     /run_001/                      type="run", config (RunConfig JSON), status, message,
-                                   rows (committed samples), system, ...
+                                   rows (committed samples), system, ...,
+                                   system_definition (the text of a user-defined system)
         t                          time, a dimension scale (axis 0 of everything below)
         x, y                       grid coordinates of PDE fields (dimension scales)
         particle | index           element index of ensemble / block variables
@@ -52,6 +53,9 @@ STATUS_RUNNING = "running"
 STATUS_INCOMPLETE = "incomplete"
 DTYPES = ("float64", "float32")
 COMPRESSIONS = (None, "gzip")
+# run attribute holding the text of a user-defined system (solvers.userdef): a
+# reader re-validates it and defines the system before re-running the config
+SYSTEM_DEFINITION = "system_definition"
 # dataset names a run always uses (its coordinates are reserved too)
 RESERVED = {"t", "messages", "message", "events", "event", ANALYSIS_GROUP}
 

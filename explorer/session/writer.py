@@ -48,6 +48,7 @@ from solvers import __version__ as app_version
 from solvers.catalog import get_system
 from solvers.pde import grid_of
 from solvers.spec import RunConfig
+from solvers.userdef import definition_text
 
 from .schema import (
     ANALYSIS_GROUP,
@@ -59,6 +60,7 @@ from .schema import (
     ROLE_INVARIANT,
     ROLE_OBSERVABLE,
     STATUS_RUNNING,
+    SYSTEM_DEFINITION,
     TYPE_ANALYSIS,
     TYPE_RUN,
     Column,
@@ -531,6 +533,10 @@ class SessionWriter:
             "observables": to_json([q.name for q in system.observables]),
             "app_version": app_version,
         }
+        definition = definition_text(system.name)
+        if definition is not None:
+            # a user-defined system travels with its runs, as the text it was defined from
+            attrs[SYSTEM_DEFINITION] = definition
         for key, value in attrs.items():
             g.attrs[key] = value
         st = _RunState(name, g, config, layout, dtype, compression, level, system)
