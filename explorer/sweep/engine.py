@@ -194,13 +194,7 @@ def run_sweep(
                 result.resumed = result.done
         todo = np.flatnonzero(result.status.reshape(-1) == PENDING)
         if todo.size:
-            if workers is not None and scheduler is None and workers > 0:
-                workers = min(workers, todo.size)
-            elif workers is None and scheduler is None:
-                import os
-
-                workers = min(os.cpu_count() or 1, todo.size)
-            executor = make_executor(workers, scheduler)
+            executor = make_executor(workers, scheduler, most=todo.size)
             try:
                 _drive(spec, result, executor, todo, store, chunk_size, chunk_seconds, progress, stop)
             finally:
@@ -265,9 +259,14 @@ def _drive(spec, result, executor, todo, store, chunk_size, chunk_seconds, progr
         except queue.Empty:
             continue
         entry = inflight.pop(fut, None)
-        if entry is None or fut.cancelled():
+        if entry is None:
             continue
         points, attempts, gen = entry
+        if fut.cancelled():
+            if not stopping:  # cancelled by the executor (a pool being replaced), not by us: do it again
+                retry.append((points, attempts))
+                fill()
+            continue
         try:
             res = fut.result()
         except Exception as exc:  # the worker died (or the cluster lost the task)

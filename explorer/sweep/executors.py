@@ -142,12 +142,15 @@ class DaskExecutor:
             self.client.close()
 
 
-def make_executor(workers, scheduler):
-    """The executor for ``workers`` (None: all cores; 0: this process) or a Dask ``scheduler``."""
+def make_executor(workers, scheduler, most: int | None = None):
+    """The executor for ``workers`` (None: all cores; 0: this process) or a
+    Dask ``scheduler``; no more local processes than ``most`` (the points to do)."""
     if scheduler is not None:
         return DaskExecutor(scheduler)
     if workers is None:
         workers = os.cpu_count() or 1
     if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 0:
         raise ValueError(f"workers: {workers!r} is not allowed; expected a whole number ≥ 0 (0: in this process)")
-    return InlineExecutor() if workers == 0 else LocalExecutor(int(workers))
+    if workers == 0:
+        return InlineExecutor()
+    return LocalExecutor(int(min(workers, most or workers)))
