@@ -405,6 +405,36 @@ def cmd_validate(args) -> int:
     return 1 if failed else 0
 
 
+def cmd_define(args) -> int:
+    """Validate a file of typed equations (solvers.userdef); define it, and with
+    --save keep it in the user library, where `run` and `show` find it."""
+    from solvers import userdef
+
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{args.file}: cannot be read ({exc})") from None
+    name = args.name or args.file.stem
+    userdef.build.check_name(name)
+    check = userdef.validate(text)
+    if not check.ok:
+        for p in check.problems:  # compiler-style lines an editor can jump to
+            print(f"{args.file}:{p.line}:{p.column}: {p.message}", file=sys.stderr)
+        return EXIT_USAGE
+    print(userdef.define_system(name, text).describe())
+    if args.save:
+        print(f"\nsaved as {name!r} in {userdef.save_to_library(name, text)}")
+    return 0
+
+
+def _define_library_systems() -> None:
+    """The user library's systems, for commands that look systems up by name."""
+    from solvers.userdef import load_library
+
+    for name, exc in load_library()[1].items():
+        print(f"explorer: warning: user system {name!r} in the library is not valid: {exc}", file=sys.stderr)
+
+
 def cmd_gui(args) -> int:
     from explorer.gui.app import launch  # Qt is imported only when the window opens
 
@@ -473,6 +503,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", default="1400x900", metavar="WxH", help="window size (default 1400x900)")
     p.set_defaults(func=cmd_gui)
 
+    p = sub.add_parser("define", help="check a file of typed equations and define it as a system")
+    p.add_argument("file", type=Path, metavar="FILE.txt", help="the equations (see docs/user-systems.md)")
+    p.add_argument("--name", help="the system's name (default: the file name without its suffix)")
+    p.add_argument("--save", action="store_true", help="keep it in the user library (then `run NAME` finds it)")
+    p.set_defaults(func=cmd_define)
+
     p = sub.add_parser("validate", help="check every preset with an exact or published reference")
     p.add_argument("--system", help="only this system's checks")
     p.add_argument("--markdown", action="store_true", help="print the results as a Markdown table")
@@ -491,6 +527,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             # no arguments: the desktop app
             args = parser.parse_args(["gui"])
+        if args.command in ("run", "show"):
+            _define_library_systems()
         return args.func(args)
     except (UsageError, ValueError, SessionError) as exc:
         print(f"explorer: error: {exc}", file=sys.stderr)

@@ -173,3 +173,25 @@ def test_kernels_are_compiled_once_and_loaded_by_the_next_process(tmp_path):
     assert x1 == x2
     assert len(list(tmp_path.glob("userdef/dx_userdef_*.py"))) == 1
     assert codegen.FORMAT >= 1
+
+
+def test_command_line_define_save_and_run(isolated, capsys):
+    from explorer.cli import main
+
+    good = isolated / "duffing_typed.txt"
+    good.write_text("d = 0.2; g = 0.3; w = 1.2\nx' = v\nv' = x - x**3 - d*v + g*cos(w*t)\nx(0) = 1\n")
+    bad = isolated / "bad.txt"
+    bad.write_text("x' = y ^ 2\ny' = foo\n")
+    assert main(["define", str(bad)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{bad}:1:6: the operator '^' is not allowed (allowed: + - * / **); write powers as x**2",
+        f"{bad}:2:6: unknown name 'foo'; choose one of 'pi', 'e', 'x', 'y'",
+    ]
+    assert main(["define", str(good), "--save"]) == 0
+    assert "saved as 'duffing_typed'" in capsys.readouterr().out
+    remove_system("duffing_typed")  # a new process: `run` finds it in the library
+    out = isolated / "d.h5"
+    assert main(["run", "duffing_typed", "--t-end", "2", "--samples", "5", "-q", "--out", str(out)]) == 0
+    with Session(out) as s:
+        assert s.run().system_definition == good.read_text()
