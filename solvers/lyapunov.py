@@ -281,3 +281,24 @@ def lyapunov_spectrum(
         est = np.array([np.sort(r[1])[::-1] for r in rec])
         return exps[order], t_hist, est
     return exps[order]
+
+
+def kaplan_yorke_dimension(exponents: Sequence[float] | np.ndarray) -> float:
+    """The Kaplan–Yorke (Lyapunov) dimension of a spectrum (Kaplan & Yorke,
+    Lect. Notes Math. 730, 204, 1979): D = j + (λ_1 + … + λ_j) / |λ_{j+1}|,
+    with j the largest count whose partial sum λ_1 + … + λ_j is ≥ 0 (the
+    exponents sorted in descending order).  0 when λ_1 < 0 (a stable fixed
+    point); the number of exponents when every partial sum is ≥ 0 (no
+    contraction seen: the formula has no λ_{j+1} to divide by).
+    """
+    lam = np.sort(np.asarray(exponents, dtype=np.float64).ravel())[::-1]
+    if lam.size == 0 or not np.isfinite(lam).all():
+        raise ValueError(f"exponents: {exponents!r} is not allowed; expected one or more finite numbers")
+    partial = np.cumsum(lam)
+    j = int(np.count_nonzero(partial >= 0.0))
+    # partial sums decrease once the exponents are negative, so the non-negative ones come first
+    if j == 0:
+        return 0.0
+    if j == lam.size:
+        return float(lam.size)
+    return j + float(partial[j - 1]) / abs(float(lam[j]))

@@ -48,3 +48,22 @@ def test_stop_flag_interrupts():
     stop.set()
     with pytest.raises(InterruptedError):
         solvers.lyapunov_spectrum("lorenz", t_end=1e6, stop=stop)
+
+
+def test_kaplan_yorke_dimension_of_lorenz_and_henon():
+    from solvers.lyapunov import kaplan_yorke_dimension
+
+    # Sprott (2003) lists D_KY = 2.0621 for Lorenz and 1.2583 for the Hénon map (λ = 0.41922, −1.62319)
+    exps = solvers.lyapunov_spectrum("lorenz", t_end=2_000.0, transient=100.0)
+    assert abs(kaplan_yorke_dimension(exps) - 2.0621) < 0.005
+    henon = solvers.lyapunov_spectrum("henon", t_end=200_000, transient=1_000)
+    np.testing.assert_allclose(henon, [0.41922, -1.62319], atol=2e-3)
+    assert abs(kaplan_yorke_dimension(henon) - 1.2583) < 2e-3
+    # j from the partial sums, in any order given
+    assert kaplan_yorke_dimension([-3.0, 1.0, -0.5]) == 2 + 0.5 / 3.0
+    assert kaplan_yorke_dimension([-0.1, -2.0]) == 0.0  # a stable fixed point
+    assert kaplan_yorke_dimension([0.5, 0.1]) == 2.0  # nothing contracts
+    import pytest
+
+    with pytest.raises(ValueError, match="exponents"):
+        kaplan_yorke_dimension([0.9, float("nan")])
