@@ -332,6 +332,8 @@ class MainWindow(QMainWindow):
 
     def select(self, name: str, preset: str | None = None) -> None:
         """Choose a system and preset as the user would (for scripts and tests)."""
+        if preset is not None:
+            get_system(name).preset(preset)  # a clear ValueError before anything changes
         self.browser.select(name, preset)
 
     @Slot(bool, str)

@@ -19,7 +19,9 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters as exporters
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
 from ..history import RunHistory
@@ -125,7 +127,27 @@ class View(QWidget):
         return Path(path)
 
     def export_svg(self, path: str | Path) -> Path:
-        exporters.SVGExporter(self._export_target()).export(str(path))
+        """Vector SVG through Qt's own SVG painter: pyqtgraph's SVGExporter
+        fails on the paths this Qt writes (pyqtgraph issue 3485)."""
+        item = self._export_target()
+        scene = item.scene() if hasattr(item, "scene") and callable(item.scene) else item
+        source = item.sceneBoundingRect() if hasattr(item, "sceneBoundingRect") else scene.sceneRect()
+        generator = QSvgGenerator()
+        generator.setFileName(str(path))
+        generator.setSize(source.size().toSize())
+        # pixels of the scene = units of the file: at another resolution Qt scales
+        # cosmetic paths (the curves) but not the rest
+        generator.setResolution(round(self.logicalDpiX()))
+        generator.setViewBox(QRectF(0, 0, source.width(), source.height()))
+        generator.setTitle(self.title)
+        generator.setDescription("Dynamics Explorer")
+        painter = QPainter()
+        if not painter.begin(generator):
+            raise ValueError(f"cannot write an SVG file at {path}")
+        try:
+            scene.render(painter, QRectF(0, 0, source.width(), source.height()), source)
+        finally:
+            painter.end()
         return Path(path)
 
     def export_csv(self, path: str | Path) -> Path:
