@@ -341,3 +341,39 @@ def test_derivatives_of_random_expressions_match_finite_differences(pair):
             an = E.evaluate(d, {("v", "x"): x, ("v", "y"): y})
         if np.isfinite(fd) and np.isfinite(an) and abs(fd) < 1e4:
             assert an == pytest.approx(fd, rel=1e-4, abs=1e-5)
+
+
+@settings(max_examples=6, deadline=None)
+@given(EXPRESSIONS, EXPRESSIONS)
+def test_random_systems_compile_and_compute_what_they_say(tmp_path_factory, pair_x, pair_y):
+    """The whole path for random right-hand sides: parse, generate, compile,
+    call; the kernel's values against the independent float reference."""
+    import os
+
+    from solvers.userdef import define_system, remove_system
+
+    saved = os.environ.get("DYNAMICS_EXPLORER_CACHE")
+    os.environ["DYNAMICS_EXPLORER_CACHE"] = str(tmp_path_factory.getbasetemp() / "random_kernels")
+    try:
+        system = define_system("random_typed", f"x' = {pair_x[0]}\ny' = {pair_y[0]}")
+    except DefinitionError as exc:
+        assert all("no finite value" in p.message for p in exc.problems)
+        return
+    finally:
+        if saved is None:
+            os.environ.pop("DYNAMICS_EXPLORER_CACHE", None)
+        else:
+            os.environ["DYNAMICS_EXPLORER_CACHE"] = saved
+    try:
+        out = np.zeros(2)
+        for x, y in ((0.3, -1.2), (1.7, 0.4)):
+            system.rhs(0.0, np.array([x, y]), np.zeros(0), out)
+            for got, (_, ref) in zip(out, (pair_x, pair_y)):
+                try:
+                    expected = ref(x, y)
+                except (OverflowError, ZeroDivisionError):
+                    continue
+                if math.isfinite(expected) and abs(expected) < 1e100:
+                    assert got == pytest.approx(expected, rel=1e-9, abs=1e-9)
+    finally:
+        remove_system("random_typed")

@@ -223,3 +223,33 @@ def test_long_sums_compile_and_keep_their_order(user_cache):
     system.jacobian(0.0, y, np.zeros(0), J)
     assert J[0, 0] == pytest.approx(sum(i % 7 for i in range(400)), rel=1e-12)
     assert J[0, 1] == -1.0
+
+
+def test_two_coupled_fields(user_cache):
+    """u_t = −v_x, v_t = −u_x (the wave equation in first-order form): the
+    coupling is not diagonal, so it is the nonlinear part N; exact solution
+    u = cos t sin x, v = −sin t cos x."""
+    system = user_cache("typed_wave", "@n = 32\n@dt = 0.01\nu(x, 0) = sin(x)\nv(x, 0) = 0*x\nu_t = -v_x\nv_t = -u_x")
+    assert system.variable_names == ("u", "v")
+    x = system.pde.grid().x
+    r = solvers.simulate("typed_wave", t_end=2.0, samples=3)
+    np.testing.assert_allclose(r["u"][-1], math.cos(2.0) * np.sin(x), atol=1e-9)
+    np.testing.assert_allclose(r["v"][-1], -math.sin(2.0) * np.cos(x), atol=1e-9)
+
+
+def test_forcing_in_x_and_t_through_an_auxiliary(user_cache):
+    """u_t = u_xx + sin(x) e^{−t}: u = t e^{−t} sin x from u(x, 0) = 0."""
+    user_cache("typed_forced_heat", "@n = 32\n@dt = 0.01\nf = sin(x)*exp(-t)\nu(x, 0) = 0*x\nu_t = u_xx + f")
+    r = solvers.simulate("typed_forced_heat", t_end=1.5, samples=4)
+    x = solvers.get_system("typed_forced_heat").pde.grid().x
+    for t, u in zip(r.t, r["u"]):
+        np.testing.assert_allclose(u, t * math.exp(-t) * np.sin(x), atol=1e-9)
+
+
+def test_generated_kernels_follow_the_numba_rules(user_cache):
+    flow = user_cache("typed_rules_flow", "x' = -x\nx(0) = 1")
+    pde = user_cache("typed_rules_kdv", "u(x, 0) = cos(x)\nu_t = -u*u_x - u_xxx")
+    for fn in (flow.rhs, flow.jacobian, pde.pde.nonlinear, pde.pde.nonlinear_if):
+        opts = fn.targetoptions
+        assert opts.get("nogil") is True and not opts.get("fastmath")
+        assert type(fn._cache).__name__ != "NullCache"
