@@ -133,3 +133,27 @@ def test_poincare_overlay_is_the_section_of_the_same_orbit(qtbot, lorenz):
         assert "crossings" in view.section_status.text()
     finally:
         runner.shutdown()
+
+
+def test_section_follows_a_growing_run_to_its_last_sample(qtbot):
+    cfg = make_config("lorenz", preset="classic", t_end=20, samples=2001, seed=6)
+    history = RunHistory(cfg)
+    runner = AnalysisRunner()
+    try:
+        view = PhasePortraitView(runner)
+        qtbot.addWidget(view)
+        view.set_history(history)
+        view.plane_value.setValue(25.0)
+        view.section_box.setChecked(True)
+        for chunk in run(cfg):
+            if chunk.t.size:
+                history.append(Batch.from_chunk(chunk))
+                view.refresh()
+                qtbot.wait(5)
+        qtbot.waitUntil(lambda: view._section_t == (0.0, 20.0) and view._section_serial is None, timeout=20_000)
+        times, _ = poincare_section(
+            "lorenz", normal="z", offset=25.0, direction=1, params=history.params, initial=cfg.initial, t_end=20.0
+        )
+        np.testing.assert_array_equal(view.section[0], times)
+    finally:
+        runner.shutdown()

@@ -80,3 +80,30 @@ def test_ensemble_without_scalars_gets_a_message(qtbot):
     qtbot.addWidget(view)
     view.set_history(h)
     assert not view.active and "scalar series" in view._placeholder.text()
+
+
+def test_live_run_ends_with_the_newest_window(qtbot):
+    from explorer.gui.history import Batch, RunHistory
+    from solvers.run import run
+
+    cfg = make_config("lorenz", preset="classic", t_end=20, samples=4001, seed=8)
+    history = RunHistory(cfg)
+    runner = AnalysisRunner()
+    try:
+        view = RecurrenceView(runner)
+        qtbot.addWidget(view)
+        view.set_history(history)
+        view.window_len.setValue(800)
+        for chunk in run(cfg):
+            if chunk.t.size:
+                history.append(Batch.from_chunk(chunk))
+                view.refresh()
+                qtbot.wait(2)
+        qtbot.waitUntil(
+            lambda: view.rows and view.rows[-1]["t_end"] == 20.0 and view._in_flight is None, timeout=20_000
+        )
+        states = np.column_stack([history.series(n)[1][-800:] for n in ("x", "y", "z")])
+        assert view.result == rqa(states, recurrence_rate=0.05, theiler=1)
+        assert len(view.rows) >= 1 and all(np.diff([r["t_end"] for r in view.rows]) > 0)
+    finally:
+        runner.shutdown()

@@ -132,8 +132,8 @@ class ComplexityView(View):
         layout.addWidget(self.status)
         self.rows = {key: np.empty(0) for key in COLUMNS}
         self.last_end = -1  # global index (counting every sample ever) of the newest window's end
-        self._serial = -1
-        self._shown = -1
+        self._in_flight: int | None = None  # serial of the batch computing on the runner, if any
+        self._stale = False  # samples arrived while it computed
         for w in (self.series_box,):
             w.currentIndexChanged.connect(self._settings_changed)
         for w in (self.delay, self.window_len, self.step, self.alpha, self.q):
@@ -162,6 +162,9 @@ class ComplexityView(View):
         self._order_changed()
 
     def draw(self, history: RunHistory) -> None:
+        if self._in_flight is not None:  # one batch at a time; the next starts where it ends
+            self._stale = True
+            return
         name = self.series_box.currentText()
         if not name:
             return
@@ -193,7 +196,8 @@ class ComplexityView(View):
             self._append(complexity_track(x, t, local, *args), ends[-1])
             return
         lo = int(local[0]) - window + 1
-        self._serial = self.analysis.submit(
+        self._stale = False
+        self._in_flight = self.analysis.submit(
             f"{self.key}:track", _track_job, x[lo:].copy(), t[lo:].copy(), local - lo, ends[-1], *args
         )
         self.status.setText(f"computing {ends.size} windows …")
@@ -207,14 +211,16 @@ class ComplexityView(View):
     # -- results -----------------------------------------------------------------
     @Slot(object)
     def _job_done(self, result) -> None:
-        if result.key != f"{self.key}:track" or result.serial <= self._shown:
-            return
-        self._shown = result.serial
+        if result.key != f"{self.key}:track" or result.serial != self._in_flight:
+            return  # another view's job, or one of settings since changed
+        self._in_flight = None
         if result.error:
             self.status.setText(f"complexity failed: {result.error}")
             return
         rows, last = result.value
         self._append(rows, last)
+        if self._stale and self.active:  # samples arrived meanwhile
+            self.refresh(force=True)
 
     def _append(self, rows: dict, last_end: int) -> None:
         if last_end <= self.last_end:
@@ -266,7 +272,7 @@ class ComplexityView(View):
     def _settings_changed(self, *_) -> None:
         self.rows = {key: np.empty(0) for key in COLUMNS}
         self.last_end = -1
-        self._shown = self._serial  # results of older settings are ignored
+        self._in_flight = None  # a batch for the old settings is dropped when it arrives
         for curve in self.curves.values():
             curve.setData([], [])
         self.curves["renyi"].opts["name"] = f"Rényi α = {self.alpha.value():g}"

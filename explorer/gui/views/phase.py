@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Slot
+from PySide6.QtCore import QRectF, QTimer, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -143,10 +143,13 @@ class PhasePortraitView(View):
         self.range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.binned = 0  # pairs counted into self.counts
         self.section: tuple[np.ndarray, np.ndarray] | None = None  # (times, states) of the crossings
-        self._section_serial = -1
-        self._section_plane = None
-        self._section_sent = 0.0
+        self._section_serial: int | None = None  # the job computing, if any
+        self._section_plane = None  # the plane and time span of the crossings asked for last
         self._section_t = None
+        self._section_back = -1e9  # monotonic time the last crossings came back
+        self._section_timer = QTimer(self)
+        self._section_timer.setSingleShot(True)
+        self._section_timer.timeout.connect(self._section_tick)
         for box in (self.x_box, self.y_box):
             box.currentIndexChanged.connect(self._axes_changed)
         self.lag.valueChanged.connect(self._axes_changed)
@@ -301,10 +304,12 @@ class PhasePortraitView(View):
         if t.size < 2:
             return
         span = (float(t[0]) - history.config.t0, float(history.t_now) - history.config.t0)
-        if plane == self._section_plane and span == self._section_t:
-            return
-        now = time.monotonic()
-        if plane == self._section_plane and now - self._section_sent < RESUBMIT_SECONDS:
+        if plane == self._section_plane and (span == self._section_t or self._section_serial is not None):
+            return  # up to date, or computing (one job at a time)
+        wait = self._section_back + RESUBMIT_SECONDS - time.monotonic()
+        if plane == self._section_plane and wait > 0:  # a running flow: integrate again at most once a second
+            if not self._section_timer.isActive():
+                self._section_timer.start(int(1000 * wait) + 1)
             return
         name, value, direction = plane
         normal = np.zeros(history.width)
@@ -323,13 +328,15 @@ class PhasePortraitView(View):
             max(span[0], 0.0),
             span[1],
         )
-        self._section_plane, self._section_t, self._section_sent = plane, span, now
+        self._section_plane, self._section_t = plane, span
         self.section_status.setText("computing the crossings …")
 
     @Slot(object)
     def _job_done(self, result) -> None:
         if result.key != f"{self.key}:section" or result.serial != self._section_serial:
             return
+        self._section_serial = None
+        self._section_back = time.monotonic()
         if result.error:
             self.section = None
             self.section_status.setText(f"section failed: {result.error}")
@@ -373,9 +380,16 @@ class PhasePortraitView(View):
         self._redraw()
 
     @Slot()
+    def _section_tick(self) -> None:
+        if self.active:
+            self._maybe_submit_section(self.history)
+
+    @Slot()
     def _plane_changed(self, *_) -> None:
+        self._section_serial = None  # crossings of the previous plane are dropped when they arrive
         if self._plane() is None:
             self.section = None
+            self._section_plane = None  # ticking the box again asks for the crossings again
             self.section_pts.setData([], [])
             if self.columns and self.analysis is not None:
                 self.section_status.setText("")

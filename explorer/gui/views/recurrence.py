@@ -148,8 +148,9 @@ class RecurrenceView(View):
         self.window_times: np.ndarray | None = None
         self.rows: list[dict] = []  # every result shown: {"t_start", "t_end", measures…}
         self._serial = -1
-        self._shown = -1
-        self._pending: tuple | None = None  # (t_start, t_end) of the job in flight
+        self._in_flight: int | None = None  # serial of the job computing, if any
+        self._span = (0.0, 0.0)  # (first, last) sample time of its window
+        self._stale = False  # samples arrived while it computed
         for w in (self.series_box, self.thr_mode, self.norm_box):
             w.currentIndexChanged.connect(self._settings_changed)
         for w in (self.dim, self.delay, self.window_len, self.theiler, self.thr_value):
@@ -182,6 +183,9 @@ class RecurrenceView(View):
         self._settings_changed()
 
     def draw(self, history: RunHistory) -> None:
+        if self._in_flight is not None:  # one window at a time: the next one is taken when this one is back
+            self._stale = True
+            return
         window = self._window(history)
         if window is None:
             self.status.setText("waiting for enough samples …")
@@ -191,14 +195,12 @@ class RecurrenceView(View):
         args = (np.ascontiguousarray(states), eps, rate, self.norm_box.currentText(), self.theiler.value())
         span = (float(t[0]), float(t[-1]))
         if self.analysis is None:
-            self._show(recurrence_job(*args), span, len(self.rows) + 1)
+            self._show(recurrence_job(*args), span)
             return
-        if self._pending == span:
-            return
-        self._pending = span
         self._serial = self.analysis.submit(f"{self.key}:rqa", recurrence_job, *args)
-        self._spans = getattr(self, "_spans", {})
-        self._spans[self._serial] = span
+        self._in_flight = self._serial
+        self._span = span
+        self._stale = False
 
     def export_item(self):
         return self.graphics.scene()
@@ -243,21 +245,18 @@ class RecurrenceView(View):
     # -- results ------------------------------------------------------------------
     @Slot(object)
     def _job_done(self, result) -> None:
-        if result.key != f"{self.key}:rqa" or result.serial <= self._shown:
-            return
-        span = self._spans.pop(result.serial, None)
-        for s in [s for s in self._spans if s < result.serial]:
-            self._spans.pop(s)
-        if result.serial == self._serial:
-            self._pending = None
+        if result.key != f"{self.key}:rqa" or result.serial != self._in_flight:
+            return  # another view's job, or one of settings since changed
+        self._in_flight = None
         if result.error:
             self.status.setText(f"RQA failed: {result.error}")
-            return
-        self._show(result.value, span, result.serial, result.seconds)
+        else:
+            self._show(result.value, self._span, result.seconds)
+        if self._stale and self.active:  # samples arrived meanwhile: take the newest window
+            self.refresh(force=True)
 
-    def _show(self, value, span, serial: int, seconds: float | None = None) -> None:
+    def _show(self, value, span, seconds: float | None = None) -> None:
         measures, image = value
-        self._shown = serial
         self.result = measures
         t0, t1 = span
         self.window_times = np.array(span)
@@ -288,7 +287,7 @@ class RecurrenceView(View):
         self.dim.setEnabled(scalar)
         self.delay.setEnabled(scalar)
         self.rows = []
-        self._pending = None
+        self._in_flight = None  # a result for the old settings is dropped when it arrives
         for curve in self.curves.values():
             curve.setData([], [])
         if self.active:
