@@ -50,6 +50,8 @@ from .worker import BLOWUP, DONE, ERROR, Outcome, RunThread, RunWorker
 
 LAYOUT_VERSION = 3
 FRAME_MS = 16  # the redraw timer: at most ~60 frames a second
+ANALYSIS_TICKS = 6  # analysis views (drift, recurrence, …) redraw at most every 6th frame (~10 Hz)
+MAX_STRIDE = 6  # under load the main views slow down to ~10 Hz, never below
 
 # which view to bring to the front for each kind of system
 FRONT_VIEW = {"flow": "phase", "map": "phase", "ensemble": "spiral", "pde": "field"}
@@ -74,7 +76,12 @@ class MainWindow(QMainWindow):
         self.opened: tuple[str, str] | None = None  # (file, run) shown from a session, not live
         self.last_outcome: Outcome | None = None
         self.frame_intervals: list[float] = []  # ms between redraws while a run streams (benchmark)
+        self.draw_ms: dict[str, list[float]] = {}  # each view's drawing times (benchmark, diagnosis)
         self._last_frame = 0.0
+        self._last_tick = 0.0
+        self._tick_ms = float(FRAME_MS)  # running mean of the timer's actual intervals
+        self._ticks = 0
+        self.stride = 1  # ticks between redraws of the main views (adapts to the load)
         self._speed = (0.0, 0.0)  # (wall, t_now) at the previous status update
         self._pending_restart = False
         self.quiet = False  # scripted launches: no dialogs
@@ -524,17 +531,49 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _frame(self, force: bool = False) -> None:
+        """One tick of the redraw timer.
+
+        The views of the main picture redraw every ``stride`` ticks, the
+        analysis views every ``ANALYSIS_TICKS × stride`` ticks, one of them
+        per tick (staggered), so drawing and painting stay a bounded share of
+        the GUI thread.  ``stride`` adapts: it grows while the ticks arrive
+        late (the GUI is busy painting) and shrinks when they are on time.
+        """
+        now = time.perf_counter()
+        if self._last_tick:
+            late = 1000 * (now - self._last_tick)
+            self._tick_ms = 0.8 * self._tick_ms + 0.2 * late
+        self._last_tick = now
+        self._ticks += 1
+        if self._ticks % 8 == 0:
+            if self._tick_ms > 2.0 * FRAME_MS and self.stride < MAX_STRIDE:
+                self.stride += 1
+            elif self._tick_ms < 1.3 * FRAME_MS and self.stride > 1:
+                self.stride -= 1
         h = self.history
         if h is None:
             return
         drew = False
+        analysis = [k for k in self.views if k not in TOP_VIEWS]
         for key, view in self.views.items():
-            dock = self.docks[key]
-            if (dock.isVisible() and not dock.visibleRegion().isEmpty()) or force:
-                try:
-                    drew |= view.refresh()
-                except Exception as exc:
-                    self._view_failed(view, exc)
+            if not force:
+                if self._ticks % self.stride:
+                    break
+                tick = self._ticks // self.stride
+                if key not in TOP_VIEWS and tick % ANALYSIS_TICKS != analysis.index(key) % ANALYSIS_TICKS:
+                    continue
+                dock = self.docks[key]
+                if not dock.isVisible() or dock.visibleRegion().isEmpty():
+                    continue
+            t0 = time.perf_counter()
+            try:
+                drawn = view.refresh()
+            except Exception as exc:
+                self._view_failed(view, exc)
+                continue
+            if drawn:
+                drew = True
+                self.draw_ms.setdefault(key, []).append(1000 * (time.perf_counter() - t0))
         now = time.perf_counter()
         if drew and self.running():
             if self._last_frame:
