@@ -26,16 +26,16 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QGridLayout, QLabel, QSpinBox, QVBoxLayout
+from PySide6.QtWidgets import QDoubleSpinBox, QGridLayout, QLabel, QSpinBox, QVBoxLayout
 
 from solvers.diagnostics.entropy import renyi_entropy, shannon_entropy, tsallis_entropy
 from solvers.diagnostics.ordinal import complexity_bound_curves, jensen_shannon_complexity, ordinal_distribution
 
 from ..history import RunHistory
 from .base import COLORS, View, pen
-from .imaging import series_total, time_label
+from .imaging import combo, series_total, time_label
 
-INLINE_WORK = 200_000  # samples a frame may scan on the GUI thread (≈ 3 ms); larger batches go to the runner
+INLINE_WORK = 100_000  # samples a frame may scan on the GUI thread (≈ 1.5 ms); larger batches go to the runner
 MAX_INITIAL = 5000  # windows a new track computes over an existing history
 COLUMNS = ("t_end", "H", "C", "shannon", "renyi", "tsallis")
 
@@ -67,7 +67,7 @@ class ComplexityView(View):
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(2, 2, 2, 2)
         grid = QGridLayout()
-        self.series_box = QComboBox()
+        self.series_box = combo()
         self.order = QSpinBox()
         self.order.setRange(2, 7)
         self.order.setValue(4)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QComboBox
 
 from ..history import RunHistory
 
@@ -79,3 +80,10 @@ def aligned(history: RunHistory, names: list[str]) -> tuple[np.ndarray, list[np.
     values = [v[len(v) - k :] for _, v in pairs]
     total = min(series_total(history, n) for n in names)
     return t, values, total
+
+
+def combo() -> QComboBox:
+    """A combo box as wide as its longest entry (series names such as 'hamiltonian' must not be cut)."""
+    box = QComboBox()
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    return box

@@ -25,7 +25,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QGridLayout,
     QLabel,
@@ -39,7 +38,7 @@ from solvers.diagnostics.scans import orbit_diagram
 
 from ..history import RunHistory
 from .base import COLORS, View
-from .imaging import density_lut, image_data, label_of
+from .imaging import combo, density_lut, image_data, label_of
 
 ROWS = 400  # value cells of the image
 ZOOM_DELAY_MS = 400  # a zoom settles for this long before "on zoom" recomputes
@@ -83,7 +82,7 @@ class OrbitDiagramView(View):
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(2, 2, 2, 2)
         grid = QGridLayout()
-        self.param_box = QComboBox()
+        self.param_box = combo()
         self.lo, self.hi = QDoubleSpinBox(), QDoubleSpinBox()
         for box in (self.lo, self.hi):
             box.setDecimals(6)
@@ -95,8 +94,8 @@ class OrbitDiagramView(View):
         self.transient = QDoubleSpinBox()
         self.transient.setRange(0.0, 1e9)
         self.transient.setDecimals(3)
-        self.var_box = QComboBox()
-        self.which = QComboBox()
+        self.var_box = combo()
+        self.which = combo()
         self.which.addItems(["maxima", "minima"])
         self.recompute = QPushButton("Recompute")
         self.recompute.setToolTip("recompute on the visible parameter and value range")

@@ -25,7 +25,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
@@ -38,7 +37,7 @@ from solvers.diagnostics.sections import poincare_section
 
 from ..history import RunHistory
 from .base import COLORS, View, pen
-from .imaging import aligned, density_lut, image_data, label_of
+from .imaging import aligned, combo, density_lut, image_data, label_of
 
 BINS = 256  # density cells a side
 MAP_DOTS = 5000  # a map's newest iterates drawn as dots (scatter plots slow down past ~10k)
@@ -88,7 +87,7 @@ class PhasePortraitView(View):
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(2, 2, 2, 2)
         row = QHBoxLayout()
-        self.x_box, self.y_box = QComboBox(), QComboBox()
+        self.x_box, self.y_box = combo(), combo()
         self.lag = QSpinBox()
         self.lag.setRange(0, 10_000)
         self.lag.setToolTip("plot x(tₙ) against y(tₙ₊ₖ); with x = y the delay (return) map")
@@ -108,11 +107,11 @@ class PhasePortraitView(View):
         layout.addLayout(row)
         srow = QHBoxLayout()
         self.section_box = QCheckBox("Poincaré section:")
-        self.plane_var = QComboBox()
+        self.plane_var = combo()
         self.plane_value = QDoubleSpinBox()
         self.plane_value.setRange(-1e9, 1e9)
         self.plane_value.setDecimals(6)
-        self.plane_dir = QComboBox()
+        self.plane_dir = combo()
         self.plane_dir.addItems(list(DIRECTIONS))
         self.section_status = QLabel("")
         self.section_status.setStyleSheet("color: #555;")
@@ -139,6 +138,8 @@ class PhasePortraitView(View):
         self.marker.setZValue(10)
         pi.addItem(self.marker)
         pi.showGrid(x=True, y=True, alpha=0.2)
+        self._title = ""
+        self.offset: tuple[float, float] | None = None  # subtracted from x and y for display
         self.counts = np.zeros((BINS, BINS))
         self.range: tuple[tuple[float, float], tuple[float, float]] | None = None
         self.binned = 0  # pairs counted into self.counts
@@ -216,15 +217,19 @@ class PhasePortraitView(View):
         n = x.size
         if n == 0:
             return
+        if self.offset is None:
+            self.offset = (_offset(x), _offset(y))
+            self._label_axes()
+        ox, oy = self.offset
         tail = min(n, self.tail.value())
+        xs, ys = x[n - tail :] - ox, y[n - tail :] - oy
         if history.kind == "map":  # iterates are points, not a path: dots (few enough for a scatter)
             tail = min(tail, MAP_DOTS)
-            self.line.setData(
-                x[n - tail :], y[n - tail :], pen=None, symbol="s", symbolSize=2, symbolPen=None, symbolBrush=COLORS[0]
-            )
+            xs, ys = xs[-tail:], ys[-tail:]
+            self.line.setData(xs, ys, pen=None, symbol="s", symbolSize=2, symbolPen=None, symbolBrush=COLORS[0])
         else:
-            self.line.setData(x[n - tail :], y[n - tail :], pen=pen(COLORS[0]), symbol=None)
-        self.marker.setData([x[-1]], [y[-1]])
+            self.line.setData(xs, ys, pen=pen(COLORS[0]), symbol=None)
+        self.marker.setData([xs[-1]], [ys[-1]])
         show_density = self.density_box.isChecked() and n > self.tail.value()
         if self.density_box.isChecked():
             self._update_density(x, y, total)
@@ -234,11 +239,13 @@ class PhasePortraitView(View):
             top = float(img.max()) or 1.0
             self.image.setImage(image_data(img), levels=(0.0, top), autoLevels=False)
             (x0, x1), (y0, y1) = self.range
-            self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
+            self.image.setRect(QRectF(x0 - ox, y0 - oy, x1 - x0, y1 - y0))
         self._maybe_submit_section(history)
         self._draw_section()
-        pi = self.plot.getPlotItem()
-        pi.setTitle(f"{self._title_text()} — {n:,} samples" + (f", last {tail:,} as a line" if n > tail else ""))
+        title = f"{self._title_text()} — {n:,} samples" + (f", last {tail:,} as a line" if n > tail else "")
+        if title != self._title:  # re-laying out the title costs more than the rest of a frame
+            self._title = title
+            self.plot.getPlotItem().setTitle(title)
 
     def export_item(self):
         return self.plot.getPlotItem()
@@ -361,7 +368,8 @@ class PhasePortraitView(View):
             self.section_pts.setData([], [])
             return
         states = self.section[1]
-        self.section_pts.setData(states[:, self.columns[xn]], states[:, self.columns[yn]])
+        ox, oy = self.offset or (0.0, 0.0)
+        self.section_pts.setData(states[:, self.columns[xn]] - ox, states[:, self.columns[yn]] - oy)
 
     # -- slots ------------------------------------------------------------------
     @Slot()
@@ -369,15 +377,22 @@ class PhasePortraitView(View):
         self.range = None
         self.binned = 0
         self.counts = np.zeros((BINS, BINS))
-        h = self.history
-        if h is not None and self.x_box.count():
-            pi = self.plot.getPlotItem()
-            lag = self.lag.value()
-            yl = label_of(h, self.y_box.currentText())
-            pi.setLabel("bottom", label_of(h, self.x_box.currentText()))
-            pi.setLabel("left", f"{yl}, {lag} sample{'s' if lag > 1 else ''} later" if lag else yl)
-            self.plot.enableAutoRange()
+        self.offset = None  # chosen at the first draw of these axes
+        self._label_axes()
+        self.plot.enableAutoRange()
         self._redraw()
+
+    def _label_axes(self) -> None:
+        h = self.history
+        if h is None or not self.x_box.count():
+            return
+        pi = self.plot.getPlotItem()
+        lag = self.lag.value()
+        ox, oy = self.offset or (0.0, 0.0)
+        xl = _shifted(label_of(h, self.x_box.currentText()), self.x_box.currentText(), ox)
+        yl = _shifted(label_of(h, self.y_box.currentText()), self.y_box.currentText(), oy)
+        pi.setLabel("bottom", xl)
+        pi.setLabel("left", f"{yl}, {lag} sample{'s' if lag > 1 else ''} later" if lag else yl)
 
     @Slot()
     def _section_tick(self) -> None:
@@ -404,6 +419,19 @@ class PhasePortraitView(View):
         xn, yn = self.x_box.currentText(), self.y_box.currentText()
         lag = self.lag.value()
         return f"{yn}{f'(t+{lag})' if lag else ''} against {xn}"
+
+
+def _offset(v: np.ndarray) -> float:
+    """The first value when the series hardly varies (a conserved quantity), else 0.
+
+    Such a series is drawn as deviations from its first value: plotted as is,
+    variations of 1e-12 relative would be lost in the float32 coordinates Qt paints with."""
+    first = float(v[0])
+    return first if first != 0.0 and float(np.ptp(v)) <= 1e-6 * abs(first) else 0.0
+
+
+def _shifted(label: str, name: str, offset: float) -> str:
+    return label.replace(name, f"{name} − {offset:.12g}", 1) if offset else label
 
 
 def _padded(v: np.ndarray, old: tuple[float, float] | None) -> tuple[float, float]:

@@ -19,7 +19,6 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Slot
 from PySide6.QtWidgets import (
-    QComboBox,
     QDoubleSpinBox,
     QGridLayout,
     QLabel,
@@ -36,7 +35,7 @@ from solvers.diagnostics.recurrence import MEASURES, recurrence_image, rqa
 
 from ..history import RunHistory
 from .base import COLORS, View, pen
-from .imaging import aligned, image_data, lut, time_label
+from .imaging import aligned, combo, image_data, lut, time_label
 
 STATE = "state (all scalar variables)"
 IMAGE_SIZE = 400  # pixels a side at most
@@ -74,7 +73,7 @@ class RecurrenceView(View):
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(2, 2, 2, 2)
         grid = QGridLayout()
-        self.series_box = QComboBox()
+        self.series_box = combo()
         self.dim = QSpinBox()
         self.dim.setRange(1, 12)
         self.delay = QSpinBox()
@@ -83,7 +82,7 @@ class RecurrenceView(View):
         self.window_len.setRange(20, 10_000)
         self.window_len.setSingleStep(100)
         self.window_len.setValue(500)
-        self.thr_mode = QComboBox()
+        self.thr_mode = combo()
         self.thr_mode.addItems(["recurrence rate", "ε"])
         self.thr_value = QDoubleSpinBox()
         self.thr_value.setDecimals(4)
@@ -94,7 +93,7 @@ class RecurrenceView(View):
         self.theiler.setRange(0, 5000)
         self.theiler.setValue(1)
         self.theiler.setToolTip("diagonals |i − j| < w are left out of the line counts (w = 1: the identity line)")
-        self.norm_box = QComboBox()
+        self.norm_box = combo()
         self.norm_box.addItems(["euclidean", "maximum", "manhattan"])
         cells = [
             ("series:", self.series_box),

@@ -28,7 +28,7 @@ from solvers.diagnostics.density import histogram2d
 
 from ..history import RunHistory
 from .base import View
-from .imaging import density_lut, diverging_lut, image_data, label_of, unit_of
+from .imaging import combo, density_lut, diverging_lut, image_data, label_of, unit_of
 
 MODES = {"difference f − f₀": "difference", "contrast f/f₀ − 1": "relative", "density f": "density"}
 REFERENCES = {"t0": "ensemble at the first sample", "equilibrium": "model equilibrium", "none": "no reference"}
@@ -68,10 +68,10 @@ class PhaseSpiralView(View):
         layout = QVBoxLayout(self.body)
         layout.setContentsMargins(2, 2, 2, 2)
         row = QHBoxLayout()
-        self.x_box, self.y_box = QComboBox(), QComboBox()
-        self.mode_box = QComboBox()
+        self.x_box, self.y_box = combo(), combo()
+        self.mode_box = combo()
         self.mode_box.addItems(list(MODES))
-        self.ref_box = QComboBox()
+        self.ref_box = combo()
         self.bins = QSpinBox()
         self.bins.setRange(16, 1024)
         self.bins.setValue(96)  # ~10 stars a cell at 10⁵ stars: finer cells show mostly Poisson noise
