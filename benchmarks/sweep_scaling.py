@@ -26,14 +26,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from explorer.sweep import build_spec, run_sweep
 
 
-def timed(spec, workers: int, out: Path | None) -> tuple[float, np.ndarray]:
+def timed(spec, workers: int, out: Path | None) -> tuple[float, np.ndarray, float, float]:
+    """Wall time, values, CPU seconds of this (the parent) process and the
+    workers' summed compute time of the points."""
     if out is not None and out.exists():
         out.unlink()
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     res = run_sweep(spec, workers=workers, out=out)
     wall = time.perf_counter() - t0
     assert res.complete
-    return wall, res["lyapunov"]
+    return wall, res["lyapunov"], time.process_time() - cpu0, float(np.nansum(res.seconds))
 
 
 def main() -> int:
@@ -51,15 +54,21 @@ def main() -> int:
     run_sweep(build_spec("henon", {"a": (1.0, 1.4, 2)}, "lyapunov", t_end=10), workers=0)  # load numba's cache
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "sweep.h5"
-        times, values = {}, {}
-        for workers in (0, 1, 2):
-            best = np.inf
-            for _ in range(repeat):
-                wall, lam = timed(spec, workers, out)
-                best = min(best, wall)
-            times[workers], values[workers] = best, lam
+        times, values, parent, work = {0: np.inf, 1: np.inf, 2: np.inf}, {}, {}, {}
+        # rounds of (0, 1, 2) rather than all repeats of one setting in a row: on a shared
+        # machine the load drifts, and the best of interleaved runs compares like with like
+        for _ in range(repeat):
+            for workers in (0, 1, 2):
+                wall, values[workers], cpu, busy = timed(spec, workers, out)
+                if wall < times[workers]:
+                    times[workers], parent[workers], work[workers] = wall, cpu, busy
+        for workers, best in times.items():
             label = "in this process" if workers == 0 else f"{workers} worker process{'es' * (workers > 1)}"
-            print(f"  workers={workers} ({label}): {best:.3f} s, {spec.size / best:.0f} points/s")
+            print(
+                f"  workers={workers} ({label}): {best:.3f} s, {spec.size / best:.0f} points/s; "
+                f"points computed in {work[workers]:.3f} s, parent CPU {parent[workers]:.3f} s"
+            )
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
     for w in (1, 2):
         assert np.array_equal(values[w], values[0], equal_nan=True), "results differ between executors"
     eff = times[1] / (2 * times[2])
