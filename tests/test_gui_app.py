@@ -254,6 +254,23 @@ def test_export_view_and_data(qtbot, window, tmp_path):
     assert outcome.status == "done"
 
 
+def visible_tab_groups(w):
+    from PySide6.QtWidgets import QTabBar
+
+    bars = [b for b in w.findChildren(QTabBar) if b.parent() is w and b.isVisible()]
+    return [[b.tabText(i) for i in range(b.count())] for b in bars]
+
+
+def test_default_layout_has_two_tab_groups_of_views_and_no_stray_tab_bar(qtbot, window):
+    qtbot.waitUntil(lambda: len(visible_tab_groups(window)) >= 2, timeout=5000)
+    qtbot.wait(50)
+    groups = sorted(visible_tab_groups(window), key=len)
+    assert groups == [
+        ["Field", "Phase portrait", "Phase spiral", "Time series"],
+        ["Drift", "Recurrence", "Complexity", "Lyapunov", "Orbit diagram", "Log"],
+    ]
+
+
 def test_layout_is_saved_and_restored(qtbot, tmp_path, monkeypatch):
     monkeypatch.setenv("EXPLORER_DATA_DIR", str(tmp_path / "data"))
     ini = str(tmp_path / "settings.ini")

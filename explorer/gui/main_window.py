@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QTabBar,
     QVBoxLayout,
     QWidget,
 )
@@ -106,6 +108,9 @@ class MainWindow(QMainWindow):
         self.warmup = WarmUp(self)
         self.warmup.state.connect(self._warm_state)
         self.warmup.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
         self._update_actions()
 
     # -- construction --------------------------------------------------------------
@@ -165,10 +170,12 @@ class MainWindow(QMainWindow):
         top = [d for d in view_docks if d.objectName().split(".")[1] in TOP_VIEWS]
         bottom = [d for d in view_docks if d not in top] + [self.docks["log"]]
         first = top[0] if top else bottom[0]
-        self.addDockWidget(right, first)
+        # the two groups stacked vertically, then the other docks as tabs of
+        # their group (splitting or tabifying docks that are already tabbed
+        # leaves stray tab bars behind)
+        self.addDockWidget(right, first, Qt.Orientation.Vertical)
         if top:
-            # split before tabifying: a tabbed dock cannot be split
-            self.splitDockWidget(first, bottom[0], Qt.Orientation.Vertical)
+            self.addDockWidget(right, bottom[0], Qt.Orientation.Vertical)
         for d in top[1:]:
             self.tabifyDockWidget(first, d)
         for d in bottom[1:]:
@@ -188,7 +195,19 @@ class MainWindow(QMainWindow):
             self._sized = True
             QTimer.singleShot(0, self._size_docks)
 
+    def _hide_stray_tab_bars(self) -> None:
+        """Qt 6.11 leaves a stale tab bar holding the first two docks of the
+        second tab group it builds (reproduced with plain QDockWidgets): it
+        shows over the left column.  A main-window tab bar whose tabs are a
+        strict subset of another's is that stale copy."""
+        bars = [b for b in self.findChildren(QTabBar) if b.parent() is self and b.isVisible()]
+        tabs = [{b.tabText(i) for i in range(b.count())} for b in bars]
+        for bar, mine in zip(bars, tabs):
+            if any(mine < other for other in tabs):
+                bar.hide()
+
     def _size_docks(self) -> None:
+        self._hide_stray_tab_bars()
         if self._restored:
             return
         w, h = self.width(), self.height()
@@ -829,13 +848,20 @@ class MainWindow(QMainWindow):
 
     # -- closing -------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        if self.keep_settings:
+            self._save_settings()
+        super().closeEvent(event)
+
+    @Slot()
+    def shutdown(self) -> None:
+        """Stop every thread and close the session file (also when the
+        application quits without closing the window)."""
         self.frame_timer.stop()
         if self.job is not None:
             self.job.shutdown()
             self.job = None
+        self.warmup.requestInterruption()
         self.warmup.wait(30_000)
         self.analysis.shutdown()
         self._close_writer()
-        if self.keep_settings:
-            self._save_settings()
-        super().closeEvent(event)

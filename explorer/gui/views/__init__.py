@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-import importlib
+from .complexity import ComplexityView
+from .drift import DriftView
+from .field import FieldView
+from .lyapunov import LyapunovView
+from .orbit import OrbitDiagramView
+from .phase import PhasePortraitView
+from .recurrence import RecurrenceView
+from .spiral import PhaseSpiralView
+from .timeseries import TimeSeriesView
 
-# (module, class) of every view; a view module that is missing is an error
 VIEWS = (
-    ("field", "FieldView"),
-    ("phase", "PhasePortraitView"),
-    ("spiral", "PhaseSpiralView"),
-    ("timeseries", "TimeSeriesView"),
-    ("drift", "DriftView"),
-    ("recurrence", "RecurrenceView"),
-    ("complexity", "ComplexityView"),
-    ("lyapunov", "LyapunovView"),
-    ("orbit", "OrbitDiagramView"),
+    FieldView,
+    PhasePortraitView,
+    PhaseSpiralView,
+    TimeSeriesView,
+    DriftView,
+    RecurrenceView,
+    ComplexityView,
+    LyapunovView,
+    OrbitDiagramView,
 )
 
 
 def view_classes() -> list[type]:
-    classes = []
-    for module, name in VIEWS:
-        try:
-            mod = importlib.import_module(f"{__name__}.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{module}":
-                raise
-            continue  # TEMPORARY while the views are being written: see the commit log
-        classes.append(getattr(mod, name))
-    return classes
+    return list(VIEWS)
