@@ -153,16 +153,23 @@ def _lyapunov_check(spec):
         raise ValueError("t_end: the Lyapunov measure averages over a finite t_end")
 
 
+@functools.lru_cache(maxsize=8)
+def _t_end(spec_json: str) -> float:
+    # the run's duration does not depend on the swept parameters: resolve it once per process
+    return SweepSpec.from_json(spec_json).config_at(0).t_end
+
+
 def _lyapunov(spec, flat):
-    cfg = spec.config_at(flat)
     k = spec.options["k"]
     try:
+        # lyapunov_spectrum validates the point's parameters and state itself (as make_config does)
         exps = lyapunov_spectrum(
             spec.system,
-            params=cfg.params,
-            initial=cfg.initial,
-            seed=cfg.seed,
-            t_end=cfg.t_end,
+            preset=spec.run.get("preset"),
+            params=spec.point_params(flat),
+            initial=spec.run.get("initial"),
+            seed=spec.run.get("seed"),
+            t_end=_t_end(spec.to_json()),
             transient=spec.options["transient"],
             dt=spec.run.get("dt"),
             k=k,
