@@ -100,7 +100,7 @@ def test_live_run_ends_with_the_newest_window(qtbot):
                 view.refresh()
                 qtbot.wait(2)
         qtbot.waitUntil(
-            lambda: view.rows and view.rows[-1]["t_end"] == 20.0 and view._in_flight is None, timeout=20_000
+            lambda: bool(view.rows) and view.rows[-1]["t_end"] == 20.0 and view._in_flight is None, timeout=20_000
         )
         states = np.column_stack([history.series(n)[1][-800:] for n in ("x", "y", "z")])
         assert view.result == rqa(states, recurrence_rate=0.05, theiler=1)
