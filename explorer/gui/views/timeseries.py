@@ -24,6 +24,7 @@ from ..history import RunHistory
 from .axis_labels import time_label, time_unit, with_unit
 from .base import COLORS, View, pen
 from .decimate import minmax
+from .throttle import DrawThrottle
 
 MAX_FFT = 1 << 16  # newest samples in the spectrum: ~2 ms of FFT per series
 SPECTRUM_HZ = 10.0
@@ -103,6 +104,8 @@ class TimeSeriesView(View):
         self._spectrum_timer = QTimer(self)
         self._spectrum_timer.setSingleShot(True)
         self._spectrum_timer.timeout.connect(self._update_spectra)
+        # millions of kept samples cost ~10 ms a frame: then draw less often, the newest always in the end
+        self.throttle = DrawThrottle(self, self._redraw)
 
     # -- the run ----------------------------------------------------------------
     def applies_to(self, history: RunHistory) -> str | None:
@@ -121,6 +124,7 @@ class TimeSeriesView(View):
         self._spectrum_at = 0.0
         self._spectrum_autorange = True
         self.spectrum_plot.enableAutoRange(x=True)
+        self.throttle.reset()
         self._clear_curves()
         self.series_plot.setTitle(history.system.title)
         self.series_plot.setLabel("bottom", time_label(history))
@@ -171,7 +175,12 @@ class TimeSeriesView(View):
         self._choice_changed()
 
     @Slot()
+    def _redraw(self) -> None:
+        self.refresh(force=True)
+
+    @Slot()
     def _choice_changed(self, *_):
+        self.throttle.reset()  # a choice is drawn at once
         self._clear_curves()
         self._spectrum_at = 0.0  # a new choice gets its spectrum at once
         if self.active:
@@ -192,6 +201,11 @@ class TimeSeriesView(View):
 
     # -- drawing --------------------------------------------------------------------
     def draw(self, history: RunHistory) -> None:
+        if self.throttle.allow(len(history.t) * max(1, len(self.selected()))):
+            self._draw(history)
+            self.throttle.drawn()
+
+    def _draw(self, history: RunHistory) -> None:
         self._sync_names(history)
         names = self.selected()
         self._data = {}
