@@ -106,3 +106,16 @@ def test_pdes_and_ensembles_get_a_message(qtbot, runner):
         assert not view.active
         text = view._placeholder.text()
         assert "offered for flows and maps" in text and h.system.title in text and h.kind in text
+
+
+def test_closing_the_runner_stops_a_long_computation(qtbot):
+    import time
+
+    runner = AnalysisRunner()
+    view, _ = make_view(qtbot, runner, "lorenz", "classic")
+    view.duration_box.setValue(1e7)  # an hour of work
+    view.compute()
+    qtbot.waitUntil(lambda: runner.busy_key is not None, timeout=5000)
+    started = time.perf_counter()
+    assert runner.shutdown(timeout_ms=5000)
+    assert time.perf_counter() - started < 2.0

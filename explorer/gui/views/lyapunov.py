@@ -118,7 +118,7 @@ class LyapunovView(View):
             analysis.done.connect(self._job_done)
         self._job = f"lyapunov-{id(self)}"
         self._serial = -1
-        self._stop: threading.Event | None = None
+        self._stop: _Stop | None = None
         self._started = 0.0
         self.curves: list[pg.PlotDataItem] = []
         self.result: dict | None = None  # exponents, t, estimates, sum, dimension, seconds
@@ -209,7 +209,7 @@ class LyapunovView(View):
         if not self.active:
             return
         self.stop()
-        self._stop = threading.Event()
+        self._stop = _Stop(self.analysis)
         fn = self.job()
         self._started = time.perf_counter()
         self.compute_button.setEnabled(False)
@@ -325,3 +325,23 @@ def _decade_ticks(lo: float, hi: float) -> list[list[tuple[float, str]]]:
     major = [(float(d), f"{10.0**d:g}") for d in range(first, last + 1)]
     minor = [(d + math.log10(m), "") for d in range(first, last) for m in range(2, 10)]
     return [major, minor]
+
+
+class _Stop:
+    """The stop flag lyapunov_spectrum polls between kernel calls (it calls ``is_set()`` only).
+
+    Set by Stop, by a newer Compute or a new run, and also while the analysis
+    runner shuts down: the main window's close waits for the running job, and
+    a spectrum asked over 1e6 time units would otherwise keep it waiting for
+    minutes.  (AnalysisRunner has no public closing flag; its ``_closing`` is read here.)
+    """
+
+    def __init__(self, runner=None):
+        self._event = threading.Event()
+        self._runner = runner
+
+    def set(self) -> None:
+        self._event.set()
+
+    def is_set(self) -> bool:
+        return self._event.is_set() or bool(getattr(self._runner, "_closing", False))
