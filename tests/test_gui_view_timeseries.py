@@ -103,10 +103,41 @@ def test_the_newest_data_gets_a_spectrum_after_throttling(qtbot, monkeypatch):
     assert first < full
 
 
-def test_ensembles_without_scalar_series_get_a_message(qtbot):
+def test_ensembles_show_one_particle_and_pdes_without_series_get_a_message(qtbot):
     h = history_of_run(make_config("galactic_disk", preset="bending", t_end=1.0, seed=1))
     view = TimeSeriesView()
     qtbot.addWidget(view)
     view.set_history(h)
+    assert view.active and view.selected() == ["z[0]"]  # one star's height above the mid-plane
+    np.testing.assert_array_equal(view.curves["z[0]"].getData()[1], h.variable("z")[:, 0])
+    # a PDE with neither invariants nor observables has nothing to plot against time
+    import dataclasses
+
+    from solvers.catalog import get_system, register, unregister
+
+    register(dataclasses.replace(get_system("kdv"), name="kdv_bare", invariants=(), observables=()))
+    try:
+        bare = history_of_run(make_config("kdv_bare", preset="soliton", t_end=0.1, seed=1))
+    finally:
+        unregister("kdv_bare")
+    view.set_history(bare)
     assert not view.active
     assert "no scalar series" in view._placeholder.text()
+
+
+def test_elements_of_large_vectors_can_be_added(qtbot):
+    h = history_of_run(make_config("lorenz96", preset="lorenz_emanuel", t_end=5.0, samples=501, seed=1))
+    assert h.scalar_names() == [] and h.ensemble_names() == ["x"]
+    view = TimeSeriesView()
+    qtbot.addWidget(view)
+    view.set_history(h)
+    assert view.active and view.selected() == ["x[0]"]  # something to see at once
+    assert view.index_box.maximum() == 39  # N = 40 sites
+    view.index_box.setValue(7)
+    view.adder.findChild(timeseries.QPushButton).click()
+    assert view.selected() == ["x[0]", "x[7]"]
+    x = h.variable("x")
+    np.testing.assert_array_equal(view.curves["x[7]"].getData()[1], x[:, 7])
+    np.testing.assert_array_equal(view.curves["x[0]"].getData()[1], x[:, 0])
+    with pytest.raises(ValueError, match="x\\[0\\] … x\\[39\\]"):
+        view.add_element("x[40]")

@@ -2,7 +2,9 @@
 
 Any scalar series of the run (:meth:`RunHistory.scalar_names`: scalar state
 variables, components of small vectors, observables, invariants; for PDEs the
-observables and invariants) against time, several at once, and below them the
+observables and invariants; and any element of a large vector, such as one
+Lorenz-96 site or one particle's height, added by hand) against time, several
+at once, and below them the
 one-sided power spectral density of the kept window: the mean removed, a
 periodic Hann window, numpy's real FFT, frequency in cycles per time unit
 (per iteration for maps).  Long series are thinned for display to the
@@ -18,7 +20,17 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QVBoxLayout
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..history import RunHistory
 from .axis_labels import time_label, time_unit, with_unit
@@ -74,6 +86,22 @@ class TimeSeriesView(View):
         self.chooser.setMaximumWidth(170)
         self.chooser.itemChanged.connect(self._choice_changed)
         side.addWidget(self.chooser)
+        # one element of a large vector (a Lorenz-96 site, a particle's height) on demand
+        self.adder = QWidget()
+        add_row = QHBoxLayout(self.adder)
+        add_row.setContentsMargins(0, 0, 0, 0)
+        self.vector_box = QComboBox()
+        self.vector_box.setToolTip("A vector variable too large to list element by element")
+        self.vector_box.currentTextChanged.connect(self._vector_changed)
+        self.index_box = QSpinBox()
+        self.index_box.setToolTip("Which element (from 0)")
+        add_button = QPushButton("Add")
+        add_button.setToolTip("Add this element to the series")
+        add_button.clicked.connect(self._add_clicked)
+        for widget in (self.vector_box, self.index_box, add_button):
+            add_row.addWidget(widget)
+        self.adder.setMaximumWidth(170)
+        side.addWidget(self.adder)
         self.info = QLabel("")
         self.info.setWordWrap(True)
         self.info.setMaximumWidth(170)
@@ -98,6 +126,8 @@ class TimeSeriesView(View):
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.spectra: dict[str, pg.PlotDataItem] = {}
         self._names: tuple[str, ...] = ()
+        self._extra: list[str] = []  # elements of large vectors the user added
+        self._sizes: dict[str, int] = {}  # element counts of those vectors
         self._data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.spectrum_data: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._spectrum_at = 0.0
@@ -109,7 +139,7 @@ class TimeSeriesView(View):
 
     # -- the run ----------------------------------------------------------------
     def applies_to(self, history: RunHistory) -> str | None:
-        if not history.scalar_names():
+        if not history.scalar_names() and not history.ensemble_names():
             return (
                 f"{history.system.title} has no scalar series to plot against time "
                 "(its variables are fields or per-particle arrays, and it has no scalar observables)."
@@ -131,17 +161,51 @@ class TimeSeriesView(View):
         per = time_unit(history) or "unit time"
         self.spectrum_plot.setLabel("bottom", f"frequency f [cycles per {per}]")
         self.spectrum_plot.setTitle("Power spectrum (Hann window)")
+        self._extra = []
+        self._sizes = {
+            name: size // (2 if v.complex else 1)
+            for (name, size), v in zip(history.layout, history.system.variables)
+            if name in history.ensemble_names()
+        }
+        self.vector_box.blockSignals(True)
+        self.vector_box.clear()
+        self.vector_box.addItems(list(self._sizes))
+        self.vector_box.blockSignals(False)
+        self._vector_changed(self.vector_box.currentText())
+        self.adder.setVisible(bool(self._sizes))
+        if self._sizes and not history.scalar_names():
+            self._extra = [f"{next(iter(self._sizes))}[0]"]  # something to see at once
         self._sync_names(history)
 
-    def _sync_names(self, history: RunHistory) -> None:
+    @Slot(str)
+    def _vector_changed(self, name: str) -> None:
+        self.index_box.setRange(0, max(0, self._sizes.get(name, 1) - 1))
+
+    @Slot()
+    def _add_clicked(self) -> None:
+        self.add_element(f"{self.vector_box.currentText()}[{self.index_box.value()}]")
+
+    def add_element(self, name: str) -> None:
+        """Offer and tick element ``name`` ("x[3]") of a large vector variable."""
+        base, _, rest = name.partition("[")
+        index = rest.rstrip("]")
+        if base not in self._sizes or not index.isdigit() or int(index) >= self._sizes[base]:
+            allowed = ", ".join(f"{b}[0] … {b}[{n - 1}]" for b, n in self._sizes.items()) or "none in this run"
+            raise ValueError(f"name: {name!r} is not an element of a vector variable; allowed: {allowed}")
+        if name not in self._extra:
+            self._extra.append(name)
+        self._sync_names(self.history, tick=name)
+        self._choice_changed()
+
+    def _sync_names(self, history: RunHistory, tick: str | None = None) -> None:
         """Offer the current scalar series (per-particle quantities drop out once their shape is known)."""
-        names = tuple(history.scalar_names())
-        if names == self._names:
+        names = tuple(history.scalar_names()) + tuple(self._extra)
+        if names == self._names and tick is None:
             return
         if not names:  # an ensemble's per-particle quantities, known once values arrived
             self.show_message(self.applies_to(history))
             return
-        ticked = set(self.selected()) & set(names)
+        ticked = (set(self.selected()) | {tick}) & set(names)
         if not ticked and names:
             ticked = {names[0]}
         self._names = names
