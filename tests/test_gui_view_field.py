@@ -158,3 +158,34 @@ def test_only_pdes(qtbot):
     view = make_view(qtbot, h)
     assert not view.active
     assert view._placeholder.text() == "The field view shows the fields of PDEs; Lorenz system is a flow."
+
+
+def test_choosing_another_field(qtbot):
+    h = history_of_run(make_config("klein_gordon", preset="wave_packet", t_end=1.0, seed=1))
+    view = make_view(qtbot, h)
+    assert [view.field_box.itemText(i) for i in range(view.field_box.count())] == ["phi", "phi_t"]
+    assert not view.component_box.isVisibleTo(view)  # real fields: no |ψ|/Re/Im/phase choice
+    np.testing.assert_array_equal(view.image.image, h.variable("phi").astype(np.float32))
+    view.select(field="phi_t")
+    np.testing.assert_array_equal(view.image.image, h.variable("phi_t").astype(np.float32))
+    np.testing.assert_array_equal(view.profile.getData()[1], h.variable("phi_t")[-1].astype(np.float32))
+    assert view.profile_plot.getAxis("left").labelText == "phi_t"
+
+
+def test_a_2d_frame_chosen_in_the_past_stays_while_the_run_goes_on(qtbot):
+    config = make_config("navier_stokes_2d", preset="taylor_green", t_end=0.5, seed=1)
+    chunks = [c for c in run(config) if c.t.size]
+    h = RunHistory(config)
+    half = len(chunks) // 2
+    for c in chunks[:half]:
+        h.append(Batch.from_chunk(c))
+    view = make_view(qtbot, h)
+    view.slider.setValue(3)
+    t3 = h.state_times()[3]
+    for c in chunks[half:]:
+        h.append(Batch.from_chunk(c))
+        view.refresh()
+    assert view.image_times[0] == t3 and view.slider.value() == 3 and not view._follow
+    np.testing.assert_array_equal(view.image.image, h.variable("omega")[3].astype(np.float32))
+    view.slider.setValue(view.slider.maximum())
+    assert view._follow and view.image_times[0] == h.state_times()[-1]
