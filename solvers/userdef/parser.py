@@ -32,7 +32,7 @@ from typing import Any
 from . import expr as E
 
 # ---- resource limits -----------------------------------------------------------
-MAX_TEXT_CHARS = 50_000
+MAX_TEXT_CHARS = 20_000
 MAX_STATEMENT_CHARS = 4_000
 MAX_STATEMENTS = 400
 MAX_VARIABLES = 64
