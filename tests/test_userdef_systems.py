@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import solvers
-from solvers.userdef import define_system, definition_text, remove_system
+from solvers.userdef import EXAMPLES, compile_kernels, define_system, definition_text, remove_system
 
 LORENZ = """\
 # Lorenz (1963), typed
@@ -253,3 +253,12 @@ def test_generated_kernels_follow_the_numba_rules(user_cache):
         opts = fn.targetoptions
         assert opts.get("nogil") is True and not opts.get("fastmath")
         assert type(fn._cache).__name__ != "NullCache"
+
+
+@pytest.mark.parametrize("key", sorted(EXAMPLES))
+def test_examples_define_compile_and_run(user_cache, key):
+    system = user_cache(f"example_{key}", EXAMPLES[key])
+    compile_kernels(system)
+    assert system.rhs is None or system.rhs.stats.cache_misses or system.rhs.stats.cache_hits
+    r = solvers.simulate(system.name, t_end=0.5 if system.kind != "map" else 4, samples=3)
+    assert r.status == "done" and np.all(np.isfinite(r.states))

@@ -20,17 +20,31 @@ An editor calls :func:`validate` on every change and marks the
 
 from __future__ import annotations
 
-from .build import Validation, define_system, definition_text, remove_system, user_systems, validate
+from .build import (
+    Validation,
+    compile_kernels,
+    define_system,
+    definition_text,
+    remove_system,
+    user_systems,
+    validate,
+)
 from .codegen import cache_dir
+from .examples import EXAMPLES
 from .library import library_dir, library_texts, load_library, remove_from_library, save_to_library
-from .parser import Definition, DefinitionError, Problem, parse
+from .parser import CONSTANTS, FUNCTIONS, OPTIONS, Definition, DefinitionError, Problem, parse
 
 __all__ = [
+    "CONSTANTS",
+    "EXAMPLES",
+    "FUNCTIONS",
+    "OPTIONS",
     "Definition",
     "DefinitionError",
     "Problem",
     "Validation",
     "cache_dir",
+    "compile_kernels",
     "define_system",
     "definition_text",
     "library_dir",

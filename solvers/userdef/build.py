@@ -101,6 +101,22 @@ def define_system(name: str, text: str) -> System:
         return system
 
 
+def compile_kernels(system: System) -> None:
+    """Compile (or load from the cache) every kernel of a system for the
+    integrators' signatures: the first run then starts at once.  Call it in
+    a worker thread after :func:`define_system` (it takes 0.1 s to tens of
+    seconds, see docs/user-systems.md)."""
+    from ..integrators.kernel_types import CRHS_SIG, JAC_SIG, RHS_SIG
+
+    for fn, sig in ((system.rhs, RHS_SIG), (system.jacobian, JAC_SIG)):
+        if fn is not None:
+            fn.compile(sig.args)
+    if system.pde is not None:
+        for fn in (system.pde.nonlinear, system.pde.nonlinear_if):
+            if fn is not None:
+                fn.compile(CRHS_SIG.args)
+
+
 def remove_system(name: str) -> None:
     """Unregister the user-defined system ``name`` (built-ins are kept)."""
     with _lock:

@@ -26,6 +26,7 @@ import ast
 import math
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -145,8 +146,9 @@ class _Statement:
 # ---- splitting the text ---------------------------------------------------------
 def _statements(text: str, problems: list[Problem]) -> list[_Statement]:
     out = []
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        body, _, comment = raw.partition("#")
+    # lines as an editor counts them: split at \n only (a \r before it dropped)
+    for lineno, raw in enumerate(text.split("\n"), start=1):
+        body, _, comment = raw.removesuffix("\r").partition("#")
         parts, start = [], 0
         for i, ch in enumerate(body + ";"):
             if ch == ";":
@@ -418,7 +420,9 @@ def _parse_rhs(st: _Statement) -> None:
     if not st.rhs:
         raise _Fail(Problem(st.line, st.rhs_col, st.rhs_col + 1, "", "the right side is empty"))
     try:
-        st.tree = ast.parse(st.rhs, mode="eval").body
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings ("is" with a literal, …): the text is refused anyway
+            st.tree = ast.parse(st.rhs, mode="eval").body
     except SyntaxError as exc:
         if _complete_with_a_term(st.rhs):
             end = len(st.rhs)
@@ -448,7 +452,9 @@ def _complete_with_a_term(rhs: str) -> bool:
     """Whether the text ends too early (a trailing operator): it parses
     once one more term is appended.  Only parsed, never run."""
     try:
-        ast.parse(rhs + " 1", mode="eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(rhs + " 1", mode="eval")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
