@@ -78,3 +78,22 @@ def test_flow_gets_a_message(qtbot):
     qtbot.addWidget(view)
     view.set_history(h)
     assert not view.active and "ensemble" in view._placeholder.text() and "flow" in view._placeholder.text()
+
+
+@pytest.mark.parametrize("preset, arms", [("bending", 1), ("breathing", 2)])
+def test_the_drawn_contrast_winds_into_one_or_two_arms(qtbot, preset, arms):
+    """A bending kick gives a one-armed spiral, a breathing kick a two-armed one (Antoja et al. 2018;
+    the angular harmonics of the map drawn, with small orbits made circles by z0 and ν0·z0)."""
+    h = history_of_run(make_config("galactic_disk", preset=preset, t_end=300, params={"n": 20_000}, seed=5))
+    view = PhaseSpiralView()
+    qtbot.addWidget(view)
+    view.set_history(h)
+    (x0, x1), (y0, y1) = view.range
+    b = view.bins.value()
+    z0 = gd.scale_height(h.params["sigma"], h.params["rho0"])
+    nu0 = gd.central_frequency(h.params["rho0"])
+    power = gd.angular_power(
+        view.values, np.linspace(x0, x1, b + 1), np.linspace(y0, y1, b + 1), z_scale=z0, v_scale=nu0 * z0
+    )
+    others = np.delete(power[1:], arms - 1)
+    assert np.argmax(power[1:]) + 1 == arms and power[arms] > 5 * others.max()
