@@ -147,6 +147,12 @@ def test_parameters_bounds_and_auxiliaries():
         ("x[n+1] = x_n", 1, 10, "x_n", "write the current value as x or x[n]"),
         ("u_t = u_xxxxxxxxx", 1, 7, "u_xxxxxxxxx", "up to order 8"),
         ("# only a comment\n\n", 1, 1, "", "no equations"),
+        ("r = 1 in [0, 2]\nx' = r\n[p]\nr = 3", 4, 1, "r", "outside its bounds [0, 2]"),
+        ("r = 1\nx' = r\n[p]\ny' = 2", 4, 1, "y", "a preset ([p]) sets parameter values"),
+        ("r = 1\nx' = r\n[p]\nq = 2", 4, 1, "q", "'q' is not a parameter"),
+        ("x' = x\n[p]\n[p]", 3, 1, "[p]", "defined twice"),
+        ("x' = x\n[default]", 2, 1, "[default]", "the definition's own preset"),
+        ("x' = x\n [1p]", 2, 2, "[1p]", "a preset is named as [name]"),
     ],
 )
 def test_errors_point_at_the_token(text, line, column, token, words):

@@ -262,3 +262,26 @@ def test_examples_define_compile_and_run(user_cache, key):
     assert system.rhs is None or system.rhs.stats.cache_misses or system.rhs.stats.cache_hits
     r = solvers.simulate(system.name, t_end=0.5 if system.kind != "map" else 4, samples=3)
     assert r.status == "done" and np.all(np.isfinite(r.states))
+
+
+def test_named_presets(user_cache):
+    """[name] sections: parameter values, initial values and options of a
+    preset; the rest falls back on the definition."""
+    text = LORENZ + "\n[periodic]  # Periodic window (rho = 99.96)\nrho = 99.96\n@t_end = 50\n\n[start2]\nx(0) = 2\n"
+    system = user_cache("typed_lorenz_presets", text)
+    assert [p.name for p in system.presets] == ["default", "periodic", "start2"]
+    periodic = system.preset("periodic")
+    assert periodic.title == "Periodic window (rho = 99.96)" and periodic.t_end == 50.0
+    assert periodic.params == {"sigma": 10.0, "rho": 99.96, "beta": 8.0 / 3.0}
+    assert system.preset("start2").initial == (2.0, 1.0, 1.0)
+    typed = solvers.simulate(system.name, preset="periodic", t_end=5.0, samples=51)
+    builtin = solvers.simulate("lorenz", preset="periodic", t_end=5.0, samples=51)
+    assert np.max(np.abs(typed.states - builtin.states)) <= 1e-9
+    pde = user_cache(
+        "typed_heat_presets",
+        "nu = 1\nu(x, 0) = sin(x)\nu_t = nu*u_xx\n[wide]  # a box twice as long\n@domain = [0, 4*pi]\n"
+        "@n = 64\nu(x, 0) = sin(x/2)\nnu = 2",
+    )
+    r = solvers.simulate(pde.name, preset="wide", t_end=1.0, samples=2, dt=0.1)
+    x = np.linspace(0, 4 * np.pi, 64, endpoint=False)
+    np.testing.assert_allclose(r["u"][-1], math.exp(-0.5) * np.sin(x / 2), atol=1e-13)

@@ -147,8 +147,8 @@ def _parameters(defn: Definition) -> tuple[Parameter, ...]:
     )
 
 
-def _method(defn: Definition, allowed: tuple[str, ...]) -> str:
-    method = defn.options.get("method", allowed[0])
+def _method(defn: Definition, allowed: tuple[str, ...], options: Mapping[str, Any] | None = None) -> str:
+    method = (defn.options if options is None else options).get("method", allowed[0])
     if method not in allowed:
         _fail(defn, "@method", f"@method {method!r} is not available here; choose one of {', '.join(allowed)}")
     return method
@@ -158,32 +158,47 @@ def _title(name: str, defn: Definition) -> str:
     return defn.options.get("title") or f"{name} (user-defined {defn.kind})"
 
 
+def _preset_specs(defn: Definition):
+    """(name, title, line, parameters, initial trees, options) of the
+    definition's own preset ``default`` and of each ``[name]`` preset, whose
+    values fall back on the definition's."""
+    defaults = {p.name: p.default for p in defn.parameters}
+    yield "default", "As defined", 1, defaults, dict(defn.initial), dict(defn.options)
+    for pd in defn.presets:
+        options = {**{k: v for k, v in defn.options.items() if k != "title"}, **pd.options}
+        title = pd.options.get("title") or pd.title
+        yield pd.name, title, pd.line, {**defaults, **pd.params}, {**defn.initial, **pd.initial}, options
+
+
 def _build_ode(name: str, defn: Definition) -> System:
     source, has_jacobian = codegen.ode_source(defn)
     module = codegen.load(source)
-    defaults = {p.name: p.default for p in defn.parameters}
-    env = {("p", k): v for k, v in defaults.items()}
-    initial = []
-    for v in defn.variables:
-        value = float(E.evaluate(defn.initial[v], env)) if v in defn.initial else 0.0
-        if not math.isfinite(value):
-            _fail(defn, f"{v}(0)", f"the initial value of {v!r} is not finite ({value!r})")
-        initial.append(value)
     is_map = defn.kind == "map"
     methods = ("map",) if is_map else ODE_METHODS
     method = _method(defn, methods)
     t_end = float(defn.options.get("t_end", 1000.0 if is_map else 100.0))
-    preset = Preset(
-        "default",
-        "As defined",
-        source="user definition",
-        params=defaults,
-        initial=tuple(initial),
-        t_end=t_end,
-        method=method,
-        dt=defn.options.get("dt"),
-        samples=defn.options.get("samples"),
-    )
+    presets = []
+    for pname, title, line, params, trees, options in _preset_specs(defn):
+        env = {("p", k): v for k, v in params.items()}
+        initial = []
+        for v in defn.variables:
+            value = float(E.evaluate(trees[v], env)) if v in trees else 0.0
+            if not math.isfinite(value):
+                _fail(defn, f"{v}(0)", f"preset {pname!r}: the initial value of {v!r} is not finite ({value!r})")
+            initial.append(value)
+        presets.append(
+            Preset(
+                pname,
+                title,
+                source=f"user definition (line {line})" if pname != "default" else "user definition",
+                params=params,
+                initial=tuple(initial),
+                t_end=float(options.get("t_end", t_end)),
+                method=_method(defn, methods, options),
+                dt=options.get("dt"),
+                samples=options.get("samples"),
+            )
+        )
     return System(
         name=name,
         title=_title(name, defn),
@@ -192,7 +207,7 @@ def _build_ode(name: str, defn: Definition) -> System:
         equations=defn.text.strip(),
         variables=tuple(Variable(v, defn.meanings.get(v, "state variable")) for v in defn.variables),
         parameters=_parameters(defn),
-        presets=(preset,),
+        presets=tuple(presets),
         reference="user-defined system",
         rhs=module.rhs,
         jacobian=module.jacobian if has_jacobian else None,
@@ -290,19 +305,22 @@ def _build_pde(name: str, defn: Definition) -> System:
         head = [grid.n[0], grid.length(0), grid.domain[0][0], 1.0 if params["dealias"] == "2/3" else 0.0]
         return np.array(head + [params[p] for p in user_params], dtype=np.float64)
 
-    def initial_fn(grid, params, rng):
-        env = {("p", p): params[p] for p in user_params}
-        env[("x",)] = grid.x
-        out = {}
-        for f in fields:
-            if f in defn.initial:
-                u = np.broadcast_to(np.asarray(E.evaluate(defn.initial[f], env), dtype=float), grid.x.shape)
-                if not np.all(np.isfinite(u)):
-                    raise ValueError(f"initial: the initial field of {f!r} is not finite everywhere on the grid")
-                out[f] = np.array(u)
-            else:
-                out[f] = random_low_modes(grid, params["amplitude"], rng)
-        return out
+    def initial_fn_of(trees):
+        def initial_fn(grid, params, rng):
+            env = {("p", p): params[p] for p in user_params}
+            env[("x",)] = grid.x
+            out = {}
+            for f in fields:
+                if f in trees:
+                    u = np.broadcast_to(np.asarray(E.evaluate(trees[f], env), dtype=float), grid.x.shape)
+                    if not np.all(np.isfinite(u)):
+                        raise ValueError(f"initial: the initial field of {f!r} is not finite everywhere on the grid")
+                    out[f] = np.array(u)
+                else:
+                    out[f] = random_low_modes(grid, params["amplitude"], rng)
+            return out
+
+        return initial_fn
 
     dealias = defn.options.get("dealias", "none")
     if dealias not in ("none", "2/3"):
@@ -333,19 +351,22 @@ def _build_pde(name: str, defn: Definition) -> System:
     dt = float(defn.options.get("dt", 0.01))
     t_end = float(defn.options.get("t_end", 10.0))
     samples = int(defn.options.get("samples", 201))
-    defaults = {p.name: p.default for p in defn.parameters}
-    preset = Preset(
-        "default",
-        "As defined",
-        source="user definition",
-        params=defaults,
-        initial_fn=initial_fn,
-        grid={"n": n, "domain": domain},
-        t_end=t_end,
-        samples=samples,
-        method=method,
-        dt=dt,
-    )
+    presets = []
+    for pname, title, line, params, trees, options in _preset_specs(defn):
+        presets.append(
+            Preset(
+                pname,
+                title,
+                source=f"user definition (line {line})" if pname != "default" else "user definition",
+                params=params,
+                initial_fn=initial_fn_of(trees),
+                grid={"n": int(options.get("n", n)), "domain": tuple(options.get("domain", domain))},
+                t_end=float(options.get("t_end", t_end)),
+                samples=int(options.get("samples", samples)),
+                method=_method(defn, methods, options),
+                dt=float(options.get("dt", dt)),
+            )
+        )
     return System(
         name=name,
         title=_title(name, defn),
@@ -357,7 +378,7 @@ def _build_pde(name: str, defn: Definition) -> System:
         equations=defn.text.strip(),
         variables=tuple(Variable(f, defn.meanings.get(f, "field"), size="grid") for f in fields),
         parameters=_parameters(defn) + tuple(extra),
-        presets=(preset,),
+        presets=tuple(presets),
         reference="user-defined system",
         methods=(method, *[m for m in methods if m != method]),
         default_method=method,

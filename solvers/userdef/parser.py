@@ -49,6 +49,8 @@ FUNCTIONS = {**{f: 1 for f in E.UNARY}, "min": 2, "max": 2, "where": 3}
 CONSTANTS = {"pi": math.pi, "e": math.e}
 OPTIONS = ("title", "t_end", "dt", "samples", "method", "domain", "n", "dealias")
 _NAME = r"[^\W\d]\w*"
+_SECTION = re.compile(rf"\[\s*({_NAME})\s*\]")
+MAX_PRESETS = 32
 _LHS = [
     ("flow", re.compile(rf"^({_NAME})\s*'$")),
     ("flow", re.compile(rf"^d\s*({_NAME})\s*/\s*dt$")),
@@ -112,6 +114,19 @@ class ParameterDef:
 
 
 @dataclass(frozen=True)
+class PresetDef:
+    """A named set of parameter values, initial values and options (a
+    ``[name]`` section); what it does not set comes from the definition."""
+
+    name: str
+    title: str
+    line: int
+    params: dict[str, float]
+    initial: dict[str, tuple]
+    options: dict[str, Any]
+
+
+@dataclass(frozen=True)
 class Definition:
     """A validated definition: every expression is an :mod:`.expr` tree."""
 
@@ -124,6 +139,7 @@ class Definition:
     equations: tuple[tuple, ...]  # one per variable
     initial: dict[str, tuple]  # variable -> tree (constants/parameters; x too for PDEs)
     options: dict[str, Any] = field(default_factory=dict)
+    presets: tuple[PresetDef, ...] = ()
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
@@ -141,14 +157,27 @@ class _Statement:
     rhs: str = ""
     rhs_col: int = 0  # 1-based column of the right side's first character
     tree: ast.AST | None = None
+    section: str = ""  # the preset ([name] line) the statement belongs to; "" before the first
 
 
 # ---- splitting the text ---------------------------------------------------------
 def _statements(text: str, problems: list[Problem]) -> list[_Statement]:
     out = []
+    section = ""
     # lines as an editor counts them: split at \n only (a \r before it dropped)
     for lineno, raw in enumerate(text.split("\n"), start=1):
         body, _, comment = raw.removesuffix("\r").partition("#")
+        head = body.strip()
+        if head.startswith("[") and head.endswith("]") and ";" not in head:
+            # a preset: "[name]  # its title"; the statements below set its values
+            col = body.index("[") + 1
+            m = _SECTION.fullmatch(head)
+            if m is None:
+                problems.append(Problem(lineno, col, col + len(head), head, f"{head!r}: a preset is named as [name]"))
+            else:
+                section = unicodedata.normalize("NFKC", m.group(1))
+                out.append(_Statement(lineno, col, head, comment.strip(), kind="section", subject=section))
+            continue
         parts, start = [], 0
         for i, ch in enumerate(body + ";"):
             if ch == ";":
@@ -168,7 +197,7 @@ def _statements(text: str, problems: list[Problem]) -> list[_Statement]:
                     )
                 )
                 continue
-            out.append(_Statement(lineno, start + 1, part, meaning))
+            out.append(_Statement(lineno, start + 1, part, meaning, section=section))
     return out
 
 
@@ -488,6 +517,9 @@ def parse(text: str) -> Definition:
         )
     good = []
     for st in statements:
+        if st.kind == "section":
+            good.append(st)
+            continue
         try:
             _classify(st)
             if st.kind == "option" and st.subject in ("title", "method", "dealias"):
@@ -511,6 +543,8 @@ class _Resolver:
         self.problems.append(Problem(st.line, st.col, st.col + max(1, len(token)), token, message))
 
     def run(self) -> Definition:
+        sections = [st for st in self.statements if st.kind == "section" or st.section]
+        self.statements = [st for st in self.statements if st.kind != "section" and not st.section]
         eqs = [st for st in self.statements if st.kind in ("flow", "map", "pde")]
         kind = eqs[0].kind if eqs else None
         if kind is None and not self.problems:
@@ -599,6 +633,7 @@ class _Resolver:
                 self._initial(st, initial)
             elif st.kind == "option":
                 self._option(st, options)
+        presets = self._presets(sections)
         if self.problems:
             self.problems.sort(key=lambda p: (p.line, p.column))
             raise DefinitionError(self.problems)
@@ -612,7 +647,57 @@ class _Resolver:
             equations=tuple(equations[v] for v in variables),
             initial=initial,
             options=options,
+            presets=presets,
         )
+
+    def _presets(self, statements: list[_Statement]) -> tuple[PresetDef, ...]:
+        out: dict[str, PresetDef] = {}
+        current = None
+        for st in statements:
+            if st.kind == "section":
+                if st.subject == "default" or st.subject in out:
+                    why = "is the definition's own preset" if st.subject == "default" else "is defined twice"
+                    self.problem(st, f"preset {st.subject!r} {why}; choose another name", st.text)
+                    current = None
+                elif len(out) >= MAX_PRESETS:
+                    self.problem(st, f"more than {MAX_PRESETS} presets", st.text)
+                    current = None
+                else:
+                    current = PresetDef(st.subject, st.meaning or st.subject, st.line, {}, {}, {})
+                    out[st.subject] = current
+                continue
+            if current is None:
+                continue
+            if st.kind == "name":
+                self._preset_value(st, current)
+            elif st.kind in ("init", "init_field"):
+                self._initial(st, current.initial)
+            elif st.kind == "option" and st.subject != "dealias":
+                self._option(st, current.options)
+            else:
+                self.problem(
+                    st,
+                    f"a preset ([{current.name}]) sets parameter values, initial values and options only; "
+                    "write equations, auxiliaries and @dealias before the first [preset]",
+                )
+        return tuple(out.values())
+
+    def _preset_value(self, st: _Statement, preset: PresetDef) -> None:
+        param = self.params.get(st.subject)
+        if param is None:
+            self.problem(st, f"{st.subject!r} is not a parameter; parameters: {', '.join(self.params) or 'none'}")
+            return
+        if st.subject in preset.params:
+            self.problem(st, f"{st.subject!r} is set twice in preset {preset.name!r}")
+            return
+        node = self.convert(st, self.constant_names)
+        if node is None:
+            return
+        lo, hi = param.bounds
+        if not lo <= node[1] <= hi:
+            self.problem(st, f"{st.subject!r} = {node[1]:g} lies outside its bounds [{lo:g}, {hi:g}]")
+            return
+        preset.params[st.subject] = node[1]
 
     # -- name resolution per context --------------------------------------------
     def unknown(self, name: str, allowed: list[str]) -> KeyError:
