@@ -203,7 +203,7 @@ class ComplexityView(View):
         self.status.setText(f"computing {ends.size} windows …")
 
     def export_item(self):
-        return self.graphics.scene()
+        return self.graphics.ci  # the whole layout (plots and colour bar), whatever the widget size
 
     def table(self) -> dict[str, np.ndarray]:
         return dict(self.rows) if self.rows["H"].size else {}
@@ -265,7 +265,7 @@ class ComplexityView(View):
         self.c_min.setData(h, c_min)
         self.plane.setXRange(0, 1, padding=0.02)
         self.plane.setYRange(0, float(c_max.max()) * 1.05, padding=0)
-        self.plane.setTitle(f"Complexity–entropy plane, d = {d} ({math.factorial(d)} patterns)")
+        self.plane.setTitle(f"Complexity–entropy plane, d = {d}")
         self._settings_changed()
 
     @Slot()
@@ -285,7 +285,7 @@ class ComplexityView(View):
         ):
             self.entropies.legend.addItem(self.curves[key], label)
         self._draw_plane()
-        self.entropies.setTitle(f"Entropies of the ordinal distribution of {self.series_box.currentText()}")
+        self.entropies.setTitle(f"Ordinal entropies of {self.series_box.currentText()}")
         if self.active:
             self.refresh(force=True)
 

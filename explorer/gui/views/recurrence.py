@@ -122,7 +122,12 @@ class RecurrenceView(View):
         self.track.setYRange(0, 1)
         self.track.setLabel("left", "RQA")
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
-        self.curves = {name: self.track.plot(pen=pen(color), name=name) for name, color in TRACKED}
+        self.curves = {
+            name: self.track.plot(
+                pen=pen(color), symbol="o", symbolSize=4, symbolPen=None, symbolBrush=color, name=name
+            )
+            for name, color in TRACKED
+        }
         split.addWidget(self.graphics)
         right = QWidget()
         rlay = QVBoxLayout(right)
@@ -202,7 +207,7 @@ class RecurrenceView(View):
         self._stale = False
 
     def export_item(self):
-        return self.graphics.scene()
+        return self.graphics.ci  # the whole layout (plots and colour bar), whatever the widget size
 
     def table(self) -> dict[str, np.ndarray]:
         if not self.rows:

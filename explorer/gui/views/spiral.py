@@ -198,7 +198,7 @@ class PhaseSpiralView(View):
         self.sample_label.setText(f"sample {k + 1} of {rows}")
 
     def export_item(self):
-        return self.graphics.scene()
+        return self.graphics.ci  # the whole layout (plots and colour bar), whatever the widget size
 
     def table(self) -> dict[str, np.ndarray]:
         if self.values is None:
