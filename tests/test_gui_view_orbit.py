@@ -33,6 +33,7 @@ def _wait_for(qtbot, view, old):
 def test_logistic_diagram_is_orbit_diagram_and_period_two_has_two_cells(qtbot, runner, logistic):
     view = OrbitDiagramView(runner)
     qtbot.addWidget(view)
+    view.show()
     view.set_history(logistic)
     first = _wait_for(qtbot, view, None)
     assert (first["values"][0], first["values"][-1]) == (2.0, 4.0)  # r = 4 ± half, clipped to the bound 4
@@ -61,6 +62,7 @@ def test_logistic_diagram_is_orbit_diagram_and_period_two_has_two_cells(qtbot, r
 def test_zoom_recomputes_on_the_visible_range(qtbot, runner, logistic, tmp_path):
     view = OrbitDiagramView(runner)
     qtbot.addWidget(view)
+    view.show()
     view.set_history(logistic)
     first = _wait_for(qtbot, view, None)
     view.auto.setChecked(True)
@@ -84,6 +86,7 @@ def test_flow_diagram_uses_the_maxima(qtbot, runner):
     h = history_of_run(make_config("rossler", preset="classic", t_end=10, seed=0))
     view = OrbitDiagramView(runner)
     qtbot.addWidget(view)
+    view.show()
     view.set_history(h)
     view.param_box.setCurrentText("c")
     view.count.setValue(4)
@@ -109,3 +112,14 @@ def test_messages(qtbot, runner):
     assert not view.active and "maps and flows" in view._placeholder.text() and "PDE" in view._placeholder.text()
     view.set_history(history_of_run(make_config("kuramoto", preset="incoherent", t_end=1, seed=0)))
     assert not view.active and "single-valued" in view._placeholder.text()
+
+
+def test_a_hidden_view_computes_when_first_shown(qtbot, runner, logistic):
+    view = OrbitDiagramView(runner)
+    qtbot.addWidget(view)
+    view.set_history(logistic)
+    qtbot.wait(300)
+    assert view.result is None and runner.pending() == 0  # nothing computed for a dock nobody sees
+    view.show()
+    r = _wait_for(qtbot, view, None)
+    assert (r["values"][0], r["values"][-1], r["values"].size) == (2.0, 4.0, 400)

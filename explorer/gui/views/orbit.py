@@ -138,6 +138,7 @@ class OrbitDiagramView(View):
             self.plot.getPlotItem().getAxis(axis).enableAutoSIPrefix(False)
         self.result: dict | None = None
         self.home: tuple | None = None  # (lo, hi) of the first diagram
+        self._deferred: tuple | None = None  # a range to compute once the view is shown
         self._serial = -1
         self._stop: threading.Event | None = None
         self._fraction = [0.0]
@@ -226,6 +227,7 @@ class OrbitDiagramView(View):
         if self._stop is not None:
             self._stop.set()  # the previous diagram is no longer wanted
         self._stop = threading.Event()
+        self._deferred = None
         self._fraction = [0.0]
         fraction = self._fraction
 
@@ -315,7 +317,21 @@ class OrbitDiagramView(View):
         pi.setLabel("left", label_of(h, self.var_box.currentText()))
         what = "iterates" if h.kind == "map" else "local maxima"
         pi.setTitle(f"Orbit diagram of {h.system.title}: {what} against {name} (dashed: this run)")
-        self.compute(lo, hi)
+        for box, v in ((self.lo, lo), (self.hi, hi)):
+            box.blockSignals(True)
+            box.setValue(v)
+            box.blockSignals(False)
+        if self.isVisible():
+            self.compute(lo, hi)
+        else:  # a hidden dock costs nothing: the diagram is computed when it is first shown
+            self._deferred = (lo, hi)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._deferred is not None and self.active:
+            lo, hi = self._deferred
+            self._deferred = None
+            self.compute(lo, hi)
 
     @Slot()
     def _full_range(self) -> None:
