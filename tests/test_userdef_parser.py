@@ -152,6 +152,8 @@ def test_parameters_bounds_and_auxiliaries():
         ("r = 1\nx' = r\n[p]\nq = 2", 4, 1, "q", "'q' is not a parameter"),
         ("x' = x\n[p]\n[p]", 3, 1, "[p]", "defined twice"),
         ("x' = x\n[default]", 2, 1, "[default]", "the definition's own preset"),
+        ("x' = x\ninvariant E = x*t", 2, 17, "t", "'t' cannot be used in an invariant"),
+        ("x' = x\ninvariant E = x\ninvariant E = 2*x", 3, 1, "E", "invariant 'E' is defined twice"),
         ("x' = x\n [1p]", 2, 2, "[1p]", "a preset is named as [name]"),
     ],
 )

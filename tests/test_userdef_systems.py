@@ -285,3 +285,26 @@ def test_named_presets(user_cache):
     r = solvers.simulate(pde.name, preset="wide", t_end=1.0, samples=2, dt=0.1)
     x = np.linspace(0, 4 * np.pi, 64, endpoint=False)
     np.testing.assert_allclose(r["u"][-1], math.exp(-0.5) * np.sin(x / 2), atol=1e-13)
+
+
+def test_invariants_and_observables(user_cache):
+    """Declared invariants are conserved where they should be: the energy of
+    a harmonic oscillator, and KdV's mass, momentum and Hamiltonian (∫ over
+    the box, derivatives by FFT), whose exact values for u = 2 sech² x are
+    4, 16/3 and 32/5."""
+    osc = user_cache(
+        "typed_oscillator",
+        "k = 2\nx' = v; v' = -k*x\nx(0) = 1\ninvariant E = v**2/2 + k*x**2/2  # energy\nobservable x2 = x*x",
+    )
+    assert [q.name for q in osc.invariants] == ["E"] and osc.invariants[0].meaning == "energy"
+    r = solvers.simulate(osc.name, t_end=10.0, samples=11, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(r.invariants["E"], 1.0, rtol=1e-10)
+    np.testing.assert_allclose(r.observables["x2"], r["x"] ** 2, rtol=1e-15)
+    user_cache(
+        "typed_kdv_invariants",
+        "@domain = [-20, 20]\n@n = 256\nu(x, 0) = 2*sech(x)**2\nu_t = -6*u*u_x - u_xxx\n"
+        "invariant mass = u\ninvariant momentum = u**2\ninvariant energy = u**3 - u_x**2/2",
+    )
+    r = solvers.simulate("typed_kdv_invariants", t_end=1.0, samples=3, method="if_dop853", rtol=1e-11, atol=1e-13)
+    for name, exact in (("mass", 4.0), ("momentum", 16.0 / 3.0), ("energy", 32.0 / 5.0)):
+        np.testing.assert_allclose(r.invariants[name], exact, rtol=1e-9)

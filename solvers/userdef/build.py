@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .. import catalog
-from ..spec import Parameter, Preset, System, Variable
+from ..spec import Invariant, Parameter, Preset, System, Variable
 from . import codegen
 from . import expr as E
 from .parser import Definition, DefinitionError, Problem, parse
@@ -170,6 +170,37 @@ def _preset_specs(defn: Definition):
         yield pd.name, title, pd.line, {**defaults, **pd.params}, {**defn.initial, **pd.initial}, options
 
 
+def _quantities(defn: Definition, role: str) -> tuple[Invariant, ...]:
+    """The declared invariants or observables: each tree evaluated with numpy
+    over the samples (auxiliaries first); for PDEs at every grid point, with
+    derivatives by FFT, and integrated over the box."""
+    out = []
+    for kind, qname, node, meaning in defn.quantities:
+        if kind != role:
+            continue
+
+        def fn(values, params, node=node):
+            env = {("p", k): v for k, v in params.items() if not isinstance(v, str)}
+            grid = values.get("grid") if isinstance(values, Mapping) else None
+            for v in defn.variables:
+                env[("v", v)] = values[v]
+            if grid is not None:
+                env[("x",)] = grid.x
+                for f, m in E.names(node, "d") | {d for _, a in defn.auxiliaries for d in E.names(a, "d")}:
+                    env[("d", f, m)] = grid.derivative(values[f], m)
+            for a, tree in defn.auxiliaries:
+                env[("a", a)] = E.evaluate(tree, env)
+            value = E.evaluate(node, env)
+            if grid is None:
+                return np.broadcast_to(np.asarray(value, dtype=float), np.shape(values[defn.variables[0]]))
+            field = np.broadcast_to(np.asarray(value, dtype=float), np.shape(values[defn.variables[0]]))
+            return grid.integrate(field)
+
+        what = f"∫ {qname} dx" if defn.kind == "pde" else qname
+        out.append(Invariant(qname, meaning or f"{what} (user-defined {role})", fn))
+    return tuple(out)
+
+
 def _build_ode(name: str, defn: Definition) -> System:
     source, has_jacobian = codegen.ode_source(defn)
     module = codegen.load(source)
@@ -208,6 +239,8 @@ def _build_ode(name: str, defn: Definition) -> System:
         variables=tuple(Variable(v, defn.meanings.get(v, "state variable")) for v in defn.variables),
         parameters=_parameters(defn),
         presets=tuple(presets),
+        invariants=_quantities(defn, "invariant"),
+        observables=_quantities(defn, "observable"),
         reference="user-defined system",
         rhs=module.rhs,
         jacobian=module.jacobian if has_jacobian else None,
@@ -379,6 +412,8 @@ def _build_pde(name: str, defn: Definition) -> System:
         variables=tuple(Variable(f, defn.meanings.get(f, "field"), size="grid") for f in fields),
         parameters=_parameters(defn) + tuple(extra),
         presets=tuple(presets),
+        invariants=_quantities(defn, "invariant"),
+        observables=_quantities(defn, "observable"),
         reference="user-defined system",
         methods=(method, *[m for m in methods if m != method]),
         default_method=method,

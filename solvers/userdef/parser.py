@@ -58,6 +58,8 @@ _LHS = [
     ("pde", re.compile(rf"^({_NAME})_t$")),
     ("init", re.compile(rf"^({_NAME})\s*\(\s*0\s*\)$")),
     ("init_field", re.compile(rf"^({_NAME})\s*\(\s*x\s*,\s*0\s*\)$")),
+    ("invariant", re.compile(rf"^invariant\s+({_NAME})$")),
+    ("observable", re.compile(rf"^observable\s+({_NAME})$")),
     ("name", re.compile(rf"^({_NAME})$")),
 ]
 _OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
@@ -140,6 +142,8 @@ class Definition:
     initial: dict[str, tuple]  # variable -> tree (constants/parameters; x too for PDEs)
     options: dict[str, Any] = field(default_factory=dict)
     presets: tuple[PresetDef, ...] = ()
+    # (role "invariant" or "observable", name, tree, meaning): recorded with every sample
+    quantities: tuple[tuple[str, str, tuple, str], ...] = ()
 
     @property
     def parameter_names(self) -> tuple[str, ...]:
@@ -633,6 +637,7 @@ class _Resolver:
                 self._initial(st, initial)
             elif st.kind == "option":
                 self._option(st, options)
+        quantities = self._quantities()
         presets = self._presets(sections)
         if self.problems:
             self.problems.sort(key=lambda p: (p.line, p.column))
@@ -648,7 +653,28 @@ class _Resolver:
             initial=initial,
             options=options,
             presets=presets,
+            quantities=quantities,
         )
+
+    def _quantities(self) -> tuple[tuple[str, str, tuple, str], ...]:
+        out, seen = [], set()
+        for st in self.statements:
+            if st.kind not in ("invariant", "observable"):
+                continue
+            if st.subject in seen:
+                self.problem(st, f"{st.kind} {st.subject!r} is defined twice")
+                continue
+            seen.add(st.subject)
+
+            def resolve(name, kind=st.kind):
+                if name == "t" or (name == "n" and self.kind == "map"):
+                    raise KeyError(f"{name!r} cannot be used in an {kind}: it is a function of the state")
+                return self.equation_names(name)
+
+            node = self.convert(st, resolve)
+            if node is not None:
+                out.append((st.kind, st.subject, node, st.meaning))
+        return tuple(out)
 
     def _presets(self, statements: list[_Statement]) -> tuple[PresetDef, ...]:
         out: dict[str, PresetDef] = {}
