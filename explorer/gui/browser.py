@@ -90,6 +90,32 @@ class SystemBrowser(QWidget):
                     self._items[s.name] = item
             group.setExpanded(True)
 
+    @Slot()
+    def refresh(self) -> None:
+        """Rebuild the tree from the catalog (after user systems were defined or
+        removed), keeping the search filter and the selection; emits nothing.
+        A selected system that is gone is deselected."""
+        current = self.current
+        row = self.presets.currentRow()
+        self.tree.blockSignals(True)  # rebuilding is not the user picking a system
+        try:
+            self.tree.clear()
+            self._items.clear()
+            self._fill()
+            self._filter(self.search.text())
+            item = self._items.get(current) if current is not None else None
+            if item is not None:
+                self.tree.setCurrentItem(item)
+        finally:
+            self.tree.blockSignals(False)
+        if item is not None:
+            self._show(current)  # a redefined system has a new description
+            self.presets.setCurrentRow(min(row, self.presets.count() - 1))
+        elif current is not None:
+            self.current = None
+            self.text.clear()
+            self.presets.clear()
+
     @Slot(str)
     def _filter(self, text: str) -> None:
         words = text.lower().split()
