@@ -97,3 +97,25 @@ def test_the_drawn_contrast_winds_into_one_or_two_arms(qtbot, preset, arms):
     )
     others = np.delete(power[1:], arms - 1)
     assert np.argmax(power[1:]) + 1 == arms and power[arms] > 5 * others.max()
+
+
+def test_view_opened_before_the_first_sample_follows_the_run(qtbot):
+    from explorer.gui.history import Batch, RunHistory
+    from solvers.run import run
+
+    cfg = make_config("galactic_disk", preset="bending", t_end=100, params={"n": 5000}, seed=2)
+    history = RunHistory(cfg)
+    view = PhaseSpiralView()
+    qtbot.addWidget(view)
+    view.set_history(history)
+    assert view.values is None
+    for chunk in run(cfg):
+        if chunk.t.size:
+            history.append(Batch.from_chunk(chunk))
+            view.refresh()
+    assert view.ref_box.findData("t0") >= 0  # the first sample became a reference once it arrived
+    z, v = history.variable("z")[-1], history.variable("vz")[-1]
+    z_eq, v_eq = gd.equilibrium_state(history.params, cfg.seed)
+    ref, _, _ = gd.spiral_contrast(z, v, z_eq, v_eq, bins=view.bins.value(), range=view.range, mode="difference")
+    np.testing.assert_allclose(view.values, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
+    assert view.sample_label.text() == f"sample {len(history.y)} of {len(history.y)}"
