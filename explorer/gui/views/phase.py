@@ -13,7 +13,10 @@ For flows a Poincaré section can be overlaid: the crossings of the plane
 ``variable = value`` in the chosen direction, located on the dense output of
 an adaptive integration of the same initial state and parameters
 (:func:`solvers.diagnostics.sections.poincare_section`) on the analysis
-runner, over the time span of the kept samples.
+runner, over the time span of the kept samples.  That integration is
+independent of the run's (tolerance 1e-10): in a chaotic flow the two
+orbits part after some Lyapunov times, so the points then lie on the same
+attractor, not on the drawn line's own crossings.
 """
 
 from __future__ import annotations
