@@ -49,8 +49,11 @@ scanned, our cheapest run whose field error is ≤ theirs (and, stricter, whose
 invariant errors are ≤ theirs as well).
 
 Finally the per-step cost of our ETDRK4, integrating-factor and split-step
-runs is set against the bare cost of the FFTs the step needs (the same
-transforms timed in a numba loop through rocket-fft).
+runs is set against the bare cost of the FFTs the step needs: the same
+transforms timed in a numba loop, both through numpy.fft (rocket-fft, which
+allocates each output) and through rocket-fft's low-level transforms into
+preallocated arrays (in place for complex data, as our NLSE kernels use
+them); the cheaper of the two is the floor.
 """
 
 from __future__ import annotations

@@ -91,6 +91,44 @@ def test_chunking_does_not_change_the_answer(toys):
     np.testing.assert_array_equal(np.concatenate(pieces), whole.states)
 
 
+def _oscillator_copies():
+    from numba import njit
+
+    @njit(cache=False)
+    def copies(t, y, p, out):
+        # m uncoupled oscillators x'' = −ω²x: state [x_1 … x_m, v_1 … v_m]
+        m = y.size // 2
+        for j in range(m):
+            out[j] = y[m + j]
+            out[m + j] = -p[0] * p[0] * y[j]
+
+    return copies
+
+
+@pytest.mark.parametrize("name", ["dopri5", "dop853"])
+def test_large_states_take_the_row_wise_path_to_the_same_answer(name):
+    """64 identical copies of an oscillator (128 components: the row-wise stage
+    sums of large states) have the RMS error norm of one copy (2 components:
+    the per-component loops), so both take the same steps and agree with each
+    other to round-off and with cos t to the tolerance; dense output included."""
+    from solvers.integrators import METHODS
+
+    fn = _oscillator_copies()
+    targets = np.linspace(0.0, 30.0, 301)[1:]
+    results = []
+    for m in (1, 64):
+        y0 = np.concatenate([np.full(m, 1.0), np.zeros(m)])
+        st = Stepper(METHODS[name], fn, y0, np.array([1.0]), 0.0, None, 1e-10, 1e-12, 30.0)
+        out = np.empty((targets.size, 2 * m))
+        assert st.advance(targets, out, 10**9) == (targets.size, 0)
+        results.append((st.steps, st.rejected, out[:, 0], out[:, m]))
+    (s1, r1, x1, v1), (s64, r64, x64, v64) = results
+    assert (s1, r1) == (s64, r64)
+    np.testing.assert_allclose(x64, x1, rtol=0, atol=1e-13)
+    np.testing.assert_allclose(v64, v1, rtol=0, atol=1e-13)
+    assert np.max(np.abs(x64 - np.cos(targets))) < 1e-7
+
+
 # --------------------------------------------------------------------------
 # Lawson IF-RK4 (solvers.integrators.lawson)
 
