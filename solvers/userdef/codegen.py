@@ -12,6 +12,7 @@ machine and a changed definition gets a new module.
 from __future__ import annotations
 
 import hashlib
+import importlib.abc
 import importlib.util
 import os
 import sys
@@ -279,6 +280,22 @@ def pde_source(defn: Definition, linear: list[dict[int, tuple]], nonlinear: list
 
 
 # ---- writing and importing ------------------------------------------------------------
+class _GeneratedLoader(importlib.abc.SourceLoader):
+    """Loads a generated module from its source string; no bytecode cache
+    (``path_stats`` is not provided, so importlib neither reads nor writes .pyc)."""
+
+    def __init__(self, fullname: str, path: Path, source: str):
+        self.fullname, self.path, self.source = fullname, str(path), source
+
+    def get_filename(self, fullname: str) -> str:
+        return self.path
+
+    def get_data(self, path: str) -> bytes:
+        if path != self.path:  # pragma: no cover - importlib asks for the module's own file only
+            raise OSError(path)
+        return self.source.encode("utf-8")
+
+
 def load(source: str):
     """The module of ``source``: written once under :func:`cache_dir` (named
     by the hash of its content) and imported from that file."""
@@ -297,7 +314,10 @@ def load(source: str):
             tmp = folder / f".{name}.{os.getpid()}.{threading.get_ident()}.tmp"
             tmp.write_text(source, encoding="utf-8")
             os.replace(tmp, path)
-        spec = importlib.util.spec_from_file_location(name, path)
+        # the module is built from the source in memory (not re-read from the
+        # file, no .pyc): what runs is what was generated here; the file only
+        # gives the code its name and numba's cache its time stamp
+        spec = importlib.util.spec_from_file_location(name, path, loader=_GeneratedLoader(name, path, source))
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         try:
