@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 
 import solvers
-from solvers.userdef import EXAMPLES, compile_kernels, define_system, definition_text, remove_system
+from solvers.userdef import (
+    EXAMPLES,
+    add_listener,
+    compile_kernels,
+    define_system,
+    definition_text,
+    remove_listener,
+    remove_system,
+)
 
 LORENZ = """\
 # Lorenz (1963), typed
@@ -308,3 +316,19 @@ def test_invariants_and_observables(user_cache):
     r = solvers.simulate("typed_kdv_invariants", t_end=1.0, samples=3, method="if_dop853", rtol=1e-11, atol=1e-13)
     for name, exact in (("mass", 4.0), ("momentum", 16.0 / 3.0), ("energy", 32.0 / 5.0)):
         np.testing.assert_allclose(r.invariants[name], exact, rtol=1e-9)
+
+
+def test_listeners_hear_definitions_and_removals(user_cache):
+    heard = []
+
+    def listen(name, system):
+        heard.append((name, None if system is None else system.name))
+
+    add_listener(listen)
+    try:
+        user_cache("typed_heard", "x' = -x")
+        user_cache("typed_heard", "x' = -x")  # the same text: nothing changes, nothing heard
+        remove_system("typed_heard")
+    finally:
+        remove_listener(listen)
+    assert heard == [("typed_heard", "typed_heard"), ("typed_heard", None)]

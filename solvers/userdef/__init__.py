@@ -22,9 +22,11 @@ from __future__ import annotations
 
 from .build import (
     Validation,
+    add_listener,
     compile_kernels,
     define_system,
     definition_text,
+    remove_listener,
     remove_system,
     user_systems,
     validate,
@@ -43,6 +45,7 @@ __all__ = [
     "DefinitionError",
     "Problem",
     "Validation",
+    "add_listener",
     "cache_dir",
     "compile_kernels",
     "define_system",
@@ -52,6 +55,7 @@ __all__ = [
     "load_library",
     "parse",
     "remove_from_library",
+    "remove_listener",
     "remove_system",
     "save_to_library",
     "user_systems",

@@ -33,6 +33,24 @@ TAG = "user-defined"
 
 _texts: dict[str, str] = {}  # name -> text of the user systems registered in this process
 _lock = threading.RLock()
+_listeners: list = []
+
+
+def add_listener(callback) -> None:
+    """Call ``callback(name, system)`` after a user system is defined or
+    replaced, and ``callback(name, None)`` after it is removed (in the thread
+    that made the change: a GUI forwards it to its own thread)."""
+    _listeners.append(callback)
+
+
+def remove_listener(callback) -> None:
+    if callback in _listeners:
+        _listeners.remove(callback)
+
+
+def _notify(name: str, system) -> None:
+    for callback in list(_listeners):
+        callback(name, system)
 
 
 @dataclass(frozen=True)
@@ -98,7 +116,8 @@ def define_system(name: str, text: str) -> System:
         catalog.unregister(name)
         catalog.register(system)
         _texts[name] = text
-        return system
+    _notify(name, system)
+    return system
 
 
 def compile_kernels(system: System) -> None:
@@ -120,9 +139,11 @@ def compile_kernels(system: System) -> None:
 def remove_system(name: str) -> None:
     """Unregister the user-defined system ``name`` (built-ins are kept)."""
     with _lock:
-        if name in _texts:
-            catalog.unregister(name)
-            del _texts[name]
+        if name not in _texts:
+            return
+        catalog.unregister(name)
+        del _texts[name]
+    _notify(name, None)
 
 
 def build(name: str, defn: Definition) -> System:
