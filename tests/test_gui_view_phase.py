@@ -6,6 +6,7 @@ import pytest
 from explorer.gui.analysis import AnalysisRunner
 from explorer.gui.history import Batch, RunHistory, history_of_run
 from explorer.gui.views.phase import BINS, PhasePortraitView
+from solvers.diagnostics.sampled_sections import sampled_crossings
 from solvers.diagnostics.sections import poincare_section
 from solvers.run import make_config, run
 
@@ -110,6 +111,7 @@ def test_poincare_overlay_is_the_section_of_the_same_orbit(qtbot, lorenz):
         view.plane_var.setCurrentText("z")
         view.plane_value.setValue(27.0)
         view.plane_dir.setCurrentText("downward (−)")
+        view.section_src.setCurrentText("re-integrated")
         view.section_box.setChecked(True)
         qtbot.waitUntil(lambda: view.section is not None, timeout=20_000)
         times, states = poincare_section(
@@ -144,6 +146,7 @@ def test_section_follows_a_growing_run_to_its_last_sample(qtbot):
         qtbot.addWidget(view)
         view.set_history(history)
         view.plane_value.setValue(25.0)
+        view.section_src.setCurrentText("re-integrated")
         view.section_box.setChecked(True)
         for chunk in run(cfg):
             if chunk.t.size:
@@ -157,3 +160,34 @@ def test_section_follows_a_growing_run_to_its_last_sample(qtbot):
         np.testing.assert_array_equal(view.section[0], times)
     finally:
         runner.shutdown()
+
+
+def test_section_from_the_samples_grows_with_the_run_and_equals_one_pass(qtbot):
+    cfg = make_config("lorenz", preset="classic", t_end=40, samples=4001, seed=7)
+    history = RunHistory(cfg)
+    view = PhasePortraitView()  # no runner needed: the crossings come from the kept samples
+    qtbot.addWidget(view)
+    view.set_history(history)
+    assert view.section_src.currentText() == "from the samples"
+    view.y_box.setCurrentText("z")
+    view.plane_var.setCurrentText("z")
+    view.plane_value.setValue(27.0)
+    view.plane_dir.setCurrentText("both")
+    view.section_box.setChecked(True)
+    for chunk in run(cfg):
+        if chunk.t.size:
+            history.append(Batch.from_chunk(chunk))
+            view.refresh()
+    times, states, k = sampled_crossings(history.state_times(), history.y.view(), [0, 0, 1], 27.0, 0)
+    done = k < len(history.y) - 2  # the last interval waits for one more sample
+    np.testing.assert_array_equal(view.section[0], times[done])
+    np.testing.assert_array_equal(view.section[1], states[done])
+    assert times.size > 40 and "crossings" in view.section_status.text()
+    px, py = view.section_pts.getData()
+    np.testing.assert_array_equal(px, states[done, 0])
+    np.testing.assert_allclose(py, 27.0, rtol=1e-12)  # on the plane z = 27
+    # the same orbit's dense-output crossings: equal to the interpolation error (sampled every 0.01)
+    plane = {"normal": "z", "offset": 27.0, "direction": 0}
+    ref_t, _ = poincare_section("lorenz", **plane, params=history.params, initial=cfg.initial, t_end=5.0)
+    got = view.section[0][view.section[0] <= 5.0]
+    np.testing.assert_allclose(got, ref_t[: got.size], atol=1e-4)

@@ -10,13 +10,19 @@ range.  A lag k plots x(t_n) against y(t_{n+k}): with x = y this is the
 delay (return) map, the natural portrait of a one-variable map.
 
 For flows a Poincaré section can be overlaid: the crossings of the plane
-``variable = value`` in the chosen direction, located on the dense output of
-an adaptive integration of the same initial state and parameters
-(:func:`solvers.diagnostics.sections.poincare_section`) on the analysis
-runner, over the time span of the kept samples.  That integration is
-independent of the run's (tolerance 1e-10): in a chaotic flow the two
-orbits part after some Lyapunov times, so the points then lie on the same
-attractor, not on the drawn line's own crossings.
+``variable = value`` in the chosen direction, either
+
+- from the samples (default): located between the kept samples by cubic
+  interpolation (:func:`solvers.diagnostics.sampled_sections.sampled_crossings`,
+  fourth order in the sampling interval), incrementally as samples arrive —
+  the crossings of the very orbit drawn; or
+- re-integrated: located on the dense output of an adaptive integration of
+  the same initial state and parameters
+  (:func:`solvers.diagnostics.sections.poincare_section`) on the analysis
+  runner, over the time span of the kept samples.  That integration is
+  independent of the run's (tolerance 1e-10): in a chaotic flow the two
+  orbits part after some Lyapunov times, so the points then lie on the same
+  attractor, not on the drawn line's own crossings.
 """
 
 from __future__ import annotations
@@ -36,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from solvers.diagnostics.density import histogram2d
+from solvers.diagnostics.sampled_sections import sampled_crossings
 from solvers.diagnostics.sections import poincare_section
 
 from ..history import RunHistory
@@ -46,6 +53,8 @@ BINS = 256  # density cells a side
 MAP_DOTS = 5000  # a map's newest iterates drawn as dots (scatter plots slow down past ~10k)
 RESUBMIT_SECONDS = 1.0  # a running flow's section is recomputed at most this often
 DIRECTIONS = {"upward (+)": 1, "downward (−)": -1, "both": 0}
+SOURCES = {"from the samples": "samples", "re-integrated": "integrate"}
+MAX_SECTION_POINTS = 200_000  # crossings kept from the samples (the oldest are dropped beyond)
 
 
 def section_job(system: str, normal, offset: float, direction: int, params, initial, seed, t_from: float, t_to: float):
@@ -116,6 +125,12 @@ class PhasePortraitView(View):
         self.plane_value.setDecimals(6)
         self.plane_dir = combo()
         self.plane_dir.addItems(list(DIRECTIONS))
+        self.section_src = combo()
+        self.section_src.addItems(list(SOURCES))
+        self.section_src.setToolTip(
+            "from the samples: cubic interpolation between the kept samples (instant, on the drawn orbit); "
+            "re-integrated: DOP853 dense output from t = 0 on the analysis runner (exact to 1e-10)"
+        )
         self.section_status = QLabel("")
         self.section_status.setStyleSheet("color: #555;")
         srow.addWidget(self.section_box)
@@ -123,6 +138,7 @@ class PhasePortraitView(View):
         srow.addWidget(QLabel("="))
         srow.addWidget(self.plane_value)
         srow.addWidget(self.plane_dir)
+        srow.addWidget(self.section_src)
         srow.addWidget(self.section_status, 1)
         layout.addLayout(srow)
         self.plot = pg.PlotWidget()
@@ -154,6 +170,7 @@ class PhasePortraitView(View):
         self._section_timer = QTimer(self)
         self._section_timer.setSingleShot(True)
         self._section_timer.timeout.connect(self._section_tick)
+        self._scanned = 0  # global index of the first sample interval not yet scanned for crossings
         for box in (self.x_box, self.y_box):
             box.currentIndexChanged.connect(self._axes_changed)
         self.lag.valueChanged.connect(self._axes_changed)
@@ -163,6 +180,7 @@ class PhasePortraitView(View):
         self.plane_var.currentIndexChanged.connect(self._plane_changed)
         self.plane_value.valueChanged.connect(self._plane_changed)
         self.plane_dir.currentIndexChanged.connect(self._plane_changed)
+        self.section_src.currentIndexChanged.connect(self._plane_changed)
         if analysis is not None:
             analysis.done.connect(self._job_done)
 
@@ -204,13 +222,12 @@ class PhasePortraitView(View):
         self.plane_var.setCurrentIndex(len(self.columns) - 1)  # z = const for Lorenz-like flows
         self.plane_var.blockSignals(False)
         flow = bool(self.columns)
-        for w in (self.section_box, self.plane_var, self.plane_value, self.plane_dir):
-            w.setEnabled(flow and (self.analysis is not None or w is not self.section_box))
-        if not flow:
-            self.section_status.setText("sections are offered for flows")
-        elif self.analysis is None:
-            self.section_status.setText("sections need the analysis runner")
+        for w in (self.section_box, self.plane_var, self.plane_value, self.plane_dir, self.section_src):
+            w.setEnabled(flow)
+        self.section_src.model().item(1).setEnabled(self.analysis is not None)  # re-integration needs the runner
+        self.section_status.setText("" if flow else "sections are offered for flows")
         self.section_box.setChecked(False)
+        self._scanned = 0
         self.section = None
         self.section_pts.setData([], [])
         self._axes_changed()
@@ -243,7 +260,10 @@ class PhasePortraitView(View):
             self.image.setImage(image_data(img), levels=(0.0, top), autoLevels=False)
             (x0, x1), (y0, y1) = self.range
             self.image.setRect(QRectF(x0 - ox, y0 - oy, x1 - x0, y1 - y0))
-        self._maybe_submit_section(history)
+        if self._source() == "samples":
+            self._scan_samples(history)
+        else:
+            self._maybe_submit_section(history)
         self._draw_section()
         title = f"{self._title_text()} — {n:,} samples" + (f", last {tail:,} as a line" if n > tail else "")
         if title != self._title:  # re-laying out the title costs more than the rest of a frame
@@ -305,6 +325,44 @@ class PhasePortraitView(View):
             return None
         name = self.plane_var.currentText()
         return (name, float(self.plane_value.value()), DIRECTIONS[self.plane_dir.currentText()])
+
+    def _source(self) -> str:
+        return SOURCES.get(self.section_src.currentText(), "samples")
+
+    def _scan_samples(self, history: RunHistory) -> None:
+        """Add the crossings of the samples that arrived since the last frame (cubic interpolation)."""
+        plane = self._plane()
+        if plane is None:
+            return
+        rows = history.y.view()
+        t = history.state_times()
+        n = len(rows)
+        if n < 2:
+            return
+        first = history.y.total - n  # global index of rows[0]
+        start = max(self._scanned, first)  # the first interval not yet looked at
+        a = max(start - first - 1, 0)  # one sample before it for the cubic's stencil
+        if n - a < 2:
+            return
+        name, value, direction = plane
+        normal = np.zeros(history.width)
+        normal[self.columns[name]] = 1.0
+        times, states, k = sampled_crossings(t[a:], rows[a:], normal, value, direction)
+        g = k + a + first  # global index of each crossing's interval
+        # an interval is final once the sample after its end has arrived (the cubic's last node)
+        done_to = first + n - 2
+        keep = (g >= start) & (g < done_to)
+        self._scanned = max(self._scanned, done_to)
+        if np.any(keep):
+            old_t, old_y = self.section if self.section is not None else (np.empty(0), np.empty((0, history.width)))
+            self.section = (
+                np.concatenate([old_t, times[keep]])[-MAX_SECTION_POINTS:],
+                np.concatenate([old_y, states[keep]])[-MAX_SECTION_POINTS:],
+            )
+        count = 0 if self.section is None else self.section[0].size
+        self.section_status.setText(
+            f"{count:,} crossings (cubic interpolation of the samples)" if count else "no crossings of this plane yet"
+        )
 
     def _maybe_submit_section(self, history: RunHistory) -> None:
         plane = self._plane()
@@ -404,13 +462,14 @@ class PhasePortraitView(View):
 
     @Slot()
     def _plane_changed(self, *_) -> None:
-        self._section_serial = None  # crossings of the previous plane are dropped when they arrive
-        if self._plane() is None:
-            self.section = None
-            self._section_plane = None  # ticking the box again asks for the crossings again
-            self.section_pts.setData([], [])
-            if self.columns and self.analysis is not None:
-                self.section_status.setText("")
+        # every change starts the section afresh; a re-integration still running is dropped when it arrives
+        self._section_serial = None
+        self._section_plane = None
+        self._scanned = 0
+        self.section = None
+        self.section_pts.setData([], [])
+        if self.columns:
+            self.section_status.setText("")
         self._redraw()
 
     @Slot()
