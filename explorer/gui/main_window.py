@@ -47,6 +47,7 @@ from .history import Batch, RunHistory
 from .log_panel import LogPanel
 from .parameters import ParameterPanel
 from .sessions import add_recent, config_dir, continue_config, new_autosave_path, read_run
+from .sweep_panel import SweepPanel
 from .views import view_classes
 from .warmup import WarmUp
 from .worker import BLOWUP, DONE, ERROR, Outcome, RunThread, RunWorker
@@ -154,9 +155,13 @@ class MainWindow(QMainWindow):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.restart_bar)
         lay.addWidget(self.params)
+        self.sweep = SweepPanel()
+        self.sweep.open_config.connect(self.open_config)
+        self.sweep.log.connect(self.log.add)
         self._dock("browser", "Systems", self.browser)
         self._dock("parameters", "Parameters", holder)
         self._dock("log", "Log", self.log)
+        self._dock("sweep", "Sweep", self.sweep)
 
     def _build_views(self) -> None:
         self.views = {}
@@ -174,7 +179,7 @@ class MainWindow(QMainWindow):
         self.addDockWidget(left, self.docks["browser"])
         self.splitDockWidget(self.docks["browser"], self.docks["parameters"], Qt.Orientation.Vertical)
         view_docks = [self.docks[k] for k in self.views]
-        top = [d for d in view_docks if d.objectName().split(".")[1] in TOP_VIEWS]
+        top = [d for d in view_docks if d.objectName().split(".")[1] in TOP_VIEWS] + [self.docks["sweep"]]
         bottom = [d for d in view_docks if d not in top] + [self.docks["log"]]
         first = top[0] if top else bottom[0]
         # the two groups stacked vertically, then the other docks as tabs of
@@ -372,6 +377,8 @@ class MainWindow(QMainWindow):
     @Slot(bool, str)
     def _validity(self, ok: bool, message: str) -> None:
         self._update_actions()
+        if ok:
+            self.sweep.set_base(self.params.config())
         if not ok:
             self.state_label.setText(f"Cannot run: {message}")
 
@@ -676,6 +683,16 @@ class MainWindow(QMainWindow):
         self._update_actions()
         return True
 
+    @Slot(object)
+    def open_config(self, config: RunConfig) -> bool:
+        """Show a run's settings (a sweep point's) and start it."""
+        if self.running():
+            self._tell("A run is going", "Stop the run before opening another.")
+            return False
+        self.browser.select(config.system)
+        self.params.load(config.system, config=config)
+        return self.start_run(config)
+
     @Slot()
     def replay(self) -> None:
         if self.history is not None and self.opened is not None:
@@ -870,5 +887,6 @@ class MainWindow(QMainWindow):
             self.job = None
         self.warmup.requestInterruption()
         self.warmup.wait(30_000)
+        self.sweep.shutdown()
         self.analysis.shutdown()
         self._close_writer()
