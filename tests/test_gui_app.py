@@ -266,7 +266,7 @@ def test_default_layout_has_two_tab_groups_of_views_and_no_stray_tab_bar(qtbot, 
     qtbot.wait(50)
     groups = sorted(visible_tab_groups(window), key=len)
     assert groups == [
-        ["Field", "Phase portrait", "Phase spiral", "Time series"],
+        ["Field", "Phase portrait", "Phase spiral", "Time series", "Sweep"],
         ["Drift", "Recurrence", "Complexity", "Lyapunov", "Orbit diagram", "Log"],
     ]
 
