@@ -109,6 +109,12 @@ def test_henon_lyapunov_map_over_a_and_b():
         np.testing.assert_allclose(res["lyapunov"][i, j], lam, atol=1e-10)
     # Hénon's classic attractor: λ1 ≈ 0.419 (finite-time estimate over 2000 iterations)
     assert res["lyapunov"][4, 2, 0] == pytest.approx(0.4192, abs=0.01)
+    # the map as an image for a view: float32, C order, [a, b]
+    img = res.image("lyapunov", 0)
+    assert img.dtype == np.float32 and img.flags.c_contiguous and img.shape == (6, 3)
+    np.testing.assert_array_equal(img, res["lyapunov"][..., 0].astype(np.float32))
+    with pytest.raises(ValueError, match="component"):
+        res.image("lyapunov")
     # a clicked point maps back to its run
     cfg = res.config_at(*res.nearest(a=1.39, b=0.31))
     assert cfg.system == "henon" and cfg.params == {"a": 1.4, "b": 0.3} and cfg.seed == 0

@@ -103,6 +103,32 @@ class SweepResult:
         keep = np.isfinite(v)
         return p[keep], v[keep]
 
+    def image(self, name: str | None = None, component: int | str | None = None) -> np.ndarray:
+        """A sweep over two parameters as a fresh C-contiguous float32 image
+        indexed [first parameter, second parameter] (NaN where not computed).
+        ``component`` picks one value of measures with several per point
+        (an index, or a label such as "DET" for rqa or "x" for final-state)."""
+        name = next(iter(self.values)) if name is None else name
+        if name not in self.values:
+            raise ValueError(f"name: {name!r} is not a value of this sweep; it has {list(self.values)}")
+        v = self.values[name]
+        extra = MEASURES[self.spec.measure].extra_dims(self.spec)[name]
+        if extra:
+            dim, labels = extra[0]
+            if component is None:
+                raise ValueError(f"component: {name!r} has {len(labels)} values per point ({dim}); choose one")
+            if isinstance(component, str):
+                hits = np.flatnonzero(labels.astype(str) == component)
+                if not hits.size:
+                    raise ValueError(f"component: {component!r} is not one of {labels.tolist()}")
+                component = int(hits[0])
+            if not (isinstance(component, (int, np.integer)) and 0 <= component < len(labels)):
+                raise ValueError(f"component: {component!r} is not allowed; expected 0 … {len(labels) - 1}")
+            v = v[..., component]
+        if v.ndim != 2:
+            raise ValueError(f"image: this sweep has {len(self.spec.axes)} swept parameters; an image needs 2")
+        return np.ascontiguousarray(v, dtype=np.float32)
+
     # -- filling in ---------------------------------------------------------------
     def absorb(self, res: dict[str, Any]) -> None:
         idx = res["indices"]
