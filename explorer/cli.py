@@ -3,7 +3,8 @@
 ``explorer systems`` lists the catalog, ``explorer show NAME`` describes one
 system, ``explorer run NAME`` runs it headless (``--out FILE.h5`` streams it
 into a session file), ``explorer info FILE`` describes a session and
-``explorer export FILE`` converts it to CSV, npz or netCDF-4.  Bad input or a
+``explorer export FILE`` converts it to CSV, npz or netCDF-4; ``explorer define
+FILE`` checks typed equations and defines them (docs/user-systems.md).  Bad input or a
 bad file prints one line and exits with status 2; no tracebacks.  Ctrl-C stops
 a run cleanly (exit status 130; a session file keeps every sample so far).
 """

@@ -1,6 +1,7 @@
 """Dynamics Explorer's numerical core: systems, integrators, diagnostics.
 
-A library with no Qt and no file I/O::
+A library with no Qt and no file I/O (but for the kernel cache and library of
+user-defined systems, :mod:`solvers.userdef`)::
 
     import solvers
     solvers.list_systems()
