@@ -195,6 +195,10 @@ def test_load_from_library_and_examples(qtbot, panel, env):
     assert panel.name() == "my_henon"  # a name already typed is kept
     panel.text.undo()
     assert panel.text.toPlainText() == EXAMPLES["henon"]
+    # presets and recorded quantities are listed too
+    panel.set_text("k = 1\nx' = v\nv' = -k*x\ninvariant E = v**2/2 + k*x**2/2\n[stiff]  # a stiffer spring\nk = 4\n")
+    assert panel.validation.ok
+    assert "presets:</b> default, stiff" in panel.summary.text() and "recorded:</b> E" in panel.summary.text()
 
 
 def test_build_stage_problem_is_marked_after_add(qtbot, panel):

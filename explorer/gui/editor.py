@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from solvers.catalog import list_systems
+from solvers.catalog import get_system
 from solvers.userdef import (
     EXAMPLES,
     FUNCTIONS,
@@ -103,7 +103,11 @@ def name_problem(name: str) -> str | None:
         return "give the system a name"
     if not NAME_PATTERN.fullmatch(name):
         return f"{name!r}: a name is a letter followed by up to 47 letters, digits or '_'"
-    if name in list_systems() and name not in user_systems():
+    try:  # one lookup, not a listing: the analysis thread may be registering a system right now
+        get_system(name)
+    except ValueError:
+        return None
+    if name not in user_systems():
         return f"{name!r} is a built-in system; choose another name"
     return None
 
@@ -307,7 +311,6 @@ class EditorPanel(QWidget):
             fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
             fmt.setUnderlineColor(RED)
             fmt.setBackground(MARK)  # a one-character wave alone is easy to miss
-            fmt.setToolTip(p.message)
             sel.format = fmt
             cursor = QTextCursor(self.text.document())
             cursor.setPosition(start)
@@ -329,11 +332,16 @@ class EditorPanel(QWidget):
         d = v.definition
         params = ", ".join(f"{e(p.name)} = {_number(p.default)}" for p in d.parameters) or "none"
         label = {"flow": "flow (ODE)", "map": "map", "pde": "1-D periodic PDE"}.get(d.kind, d.kind)
-        self.summary.setText(
-            f"<span style='color:{GREEN}'>✓ valid {e(label)}</span><br>"
-            f"<b>{'fields' if d.kind == 'pde' else 'variables'}:</b> {e(', '.join(d.variables))}<br>"
-            f"<b>parameters:</b> {params}"
-        )
+        lines = [
+            f"<span style='color:{GREEN}'>✓ valid {e(label)}</span>",
+            f"<b>{'fields' if d.kind == 'pde' else 'variables'}:</b> {e(', '.join(d.variables))}",
+            f"<b>parameters:</b> {params}",
+        ]
+        if d.presets:
+            lines.append(f"<b>presets:</b> default, {e(', '.join(p.name for p in d.presets))}")
+        if d.quantities:
+            lines.append(f"<b>recorded:</b> {e(', '.join(q[1] for q in d.quantities))}")
+        self.summary.setText("<br>".join(lines))
 
     @Slot(str)
     def _name_changed(self, _text: str) -> None:
