@@ -332,3 +332,24 @@ def test_listeners_hear_definitions_and_removals(user_cache):
     finally:
         remove_listener(listen)
     assert heard == [("typed_heard", "typed_heard"), ("typed_heard", None)]
+
+
+def test_standard_map_wraps_with_mod(user_cache):
+    """mod(a, b) wraps the angle of the Chirikov standard map as the built-in
+    one does (θ in [0, 2π), p not reduced), with the same Jacobian (the wrap
+    has unit slope)."""
+    system = user_cache(
+        "typed_standard",
+        "K = 0.971635406\np[n+1] = p + K*sin(theta)\ntheta[n+1] = mod(theta + p + K*sin(theta), 2*pi)",
+    )
+    builtin = solvers.get_system("standard")
+    y0 = [0.3, 2.0]
+    typed = solvers.simulate(system.name, t_end=40, samples=41, initial=y0[::-1])
+    ref = solvers.simulate("standard", t_end=40, samples=41, initial=y0, params={"K": 0.971635406})
+    np.testing.assert_allclose(typed["theta"], ref["theta"], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(typed["p"], ref["p"], rtol=0, atol=1e-9)
+    assert np.all((typed["theta"] >= 0) & (typed["theta"] < 2 * np.pi))
+    J1, J2 = np.zeros((2, 2)), np.zeros((2, 2))
+    system.jacobian(0.0, np.array([2.0, 0.3]), np.array([0.971635406]), J1)
+    builtin.jacobian(0.0, np.array([0.3, 2.0]), np.array([0.971635406]), J2)
+    np.testing.assert_allclose(J1[::-1, ::-1], J2, rtol=1e-15)

@@ -27,7 +27,7 @@ import numpy as np
 
 # name -> (numba/Python source template, numpy function, derivative rule)
 UNARY = ("sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sech", "cosh", "sinh", "arctan")
-BINARY = ("min", "max")
+BINARY = ("min", "max", "mod")
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 
 # left-leaning chains of these operators are walked in loops (any length, no recursion)
@@ -139,6 +139,15 @@ def minmax(name: str, a, b):
     if is_const(a) and is_const(b):
         return const(min(a[1], b[1]) if name == "min" else max(a[1], b[1]))
     return (name, a, b)
+
+
+def mod(a, b):
+    """a − b·floor(a/b) (Python's %, the sign of b): wraps an angle into [0, 2π)."""
+    if is_const(a) and is_const(b):
+        if b[1] == 0.0:
+            raise ArithmeticError("mod by zero")
+        return const(a[1] % b[1])
+    return ("mod", a, b)
 
 
 def where(cond, a, b):
@@ -295,6 +304,13 @@ def _derivative(node, wrt, aux_derivs, budget, memo):
         if is_const(da, 0.0):
             return ZERO
         return mul(_outer(name, a, node), da)
+    if tag == "mod":
+        # d(a − b floor(a/b)) = da − floor(a/b) db away from the jumps
+        a, b = node[1], node[2]
+        db = d(b)
+        if is_const(db, 0.0):
+            return d(a)
+        return sub(d(a), mul(("f", "floor", div(a, b)), db))
     if tag in ("min", "max"):
         a, b = node[1], node[2]
         op = "<=" if tag == "min" else ">="
@@ -348,6 +364,7 @@ _NUMPY_UNARY = {
     "cosh": np.cosh,
     "sinh": np.sinh,
     "arctan": np.arctan,
+    "floor": np.floor,
 }
 _ARITHMETIC = {
     "+": lambda a, b: a + b,
@@ -399,6 +416,8 @@ def evaluate(node: tuple, env: Mapping[tuple, object]):
             return -args[0]
         if tag == "f":
             return _NUMPY_UNARY[node[1]](np.asarray(args[0], dtype=float))
+        if tag == "mod":
+            return np.mod(args[0], args[1])
         if tag == "min":
             return np.minimum(args[0], args[1])
         if tag == "max":
@@ -430,6 +449,7 @@ _SOURCE_UNARY = {
     "cosh": "math.cosh({})",
     "sinh": "math.sinh({})",
     "arctan": "math.atan({})",
+    "floor": "np.floor({})",
 }
 
 
@@ -479,6 +499,8 @@ def source(node: tuple, leaf: Callable[[tuple], str]) -> str:
         return _SOURCE_UNARY[node[1]].format(s(node[2]))
     if tag in ("min", "max"):
         return f"{tag}({s(node[1])}, {s(node[2])})"
+    if tag == "mod":
+        return f"({s(node[1])} % {s(node[2])})"
     if tag == "where":
         return f"({s(node[2])} if {s(node[1])} else {s(node[3])})"
     if tag == "cmp":

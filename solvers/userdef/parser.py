@@ -45,7 +45,7 @@ MAX_EXPONENT = 64.0
 MAX_DERIVATIVE = 8
 MAX_NAME = 48
 
-FUNCTIONS = {**{f: 1 for f in E.UNARY}, "min": 2, "max": 2, "where": 3}
+FUNCTIONS = {**{f: 1 for f in E.UNARY}, "min": 2, "max": 2, "mod": 2, "where": 3}
 CONSTANTS = {"pi": math.pi, "e": math.e}
 OPTIONS = ("title", "t_end", "dt", "samples", "method", "domain", "n", "dealias")
 _NAME = r"[^\W\d]\w*"
@@ -381,6 +381,8 @@ class _Converter:
         args = [self.value(a, depth) for a in node.args]
         if fname in ("min", "max"):
             return E.minmax(fname, *args)
+        if fname == "mod":
+            return E.mod(*args)
         return E.func(fname, args[0])
 
     def condition(self, node: ast.AST, depth: int) -> tuple:
