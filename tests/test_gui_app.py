@@ -266,9 +266,47 @@ def test_default_layout_has_two_tab_groups_of_views_and_no_stray_tab_bar(qtbot, 
     qtbot.wait(50)
     groups = sorted(visible_tab_groups(window), key=len)
     assert groups == [
+        ["Systems", "Define a system"],
         ["Field", "Phase portrait", "Phase spiral", "Time series", "Sweep"],
         ["Drift", "Recurrence", "Complexity", "Lyapunov", "Orbit diagram", "Log"],
     ]
+
+
+def test_user_library_loads_at_start_and_editor_adds_to_the_catalog(qtbot, tmp_path, monkeypatch):
+    from solvers import userdef
+    from solvers.catalog import list_systems
+
+    monkeypatch.setenv("EXPLORER_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DYNAMICS_EXPLORER_LIBRARY", str(tmp_path / "library"))
+    monkeypatch.setenv("DYNAMICS_EXPLORER_CACHE", str(tmp_path / "cache"))
+    text = "a = 1.4; b = 0.3\nx[n+1] = 1 - a*x*x + y\ny[n+1] = b*x\nx(0) = 0; y(0) = 0\n"
+    userdef.save_to_library("my_henon", text)
+    w = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), restore=False)
+    w.quiet = True
+    qtbot.addWidget(w)
+    w.show()
+    try:
+        qtbot.waitUntil(lambda: "my_henon" in w.browser._items, timeout=60_000)
+        assert "my_henon" in list_systems()
+        w.select("my_henon")
+        with qtbot.waitSignal(w.run_finished, timeout=60_000) as blocker:
+            assert w.start_run()
+        assert blocker.args[0].status == "done"
+        ref = simulate_config(make_config("henon", preset="classic", t_end=w.history.config.t_end, seed=0))
+        np.testing.assert_allclose(w.history.series("x")[1][:50], ref["x"][:50], rtol=0, atol=1e-12)
+        # the editor's "Add to catalog" puts a new system in the browser and selects it
+        w.editor.name_edit.setText("my_logistic")
+        w.editor.text.setPlainText("r = 3.9\nx[n+1] = r*x*(1 - x)\nx(0) = 0.2\n")
+        qtbot.waitUntil(lambda: w.editor.add_button.isEnabled(), timeout=5_000)
+        with qtbot.waitSignal(w.editor.defined, timeout=120_000):
+            w.editor.add_button.click()
+        qtbot.waitUntil(lambda: w.browser.current == "my_logistic", timeout=5_000)
+        assert w.params.system.name == "my_logistic"
+    finally:
+        w.close()
+        for name in ("my_henon", "my_logistic"):
+            if name in list_systems():
+                userdef.remove_system(name)
 
 
 def test_layout_is_saved_and_restored(qtbot, tmp_path, monkeypatch):

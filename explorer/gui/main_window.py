@@ -38,11 +38,13 @@ from PySide6.QtWidgets import (
 import solvers
 from explorer.session import SessionError, SessionWriter
 from explorer.session.export import export as export_session
+from solvers import userdef
 from solvers.catalog import get_system
 from solvers.spec import RunConfig
 
 from .analysis import AnalysisRunner
 from .browser import SystemBrowser, describe_html
+from .editor import EditorPanel
 from .history import Batch, RunHistory
 from .log_panel import LogPanel
 from .parameters import ParameterPanel
@@ -52,7 +54,7 @@ from .views import view_classes
 from .warmup import WarmUp
 from .worker import BLOWUP, DONE, ERROR, Outcome, RunThread, RunWorker
 
-LAYOUT_VERSION = 3
+LAYOUT_VERSION = 4
 SWITCH_INTERVAL = 0.0005  # seconds; see MainWindow.__init__
 FRAME_MS = 16  # the redraw timer: at most ~60 frames a second
 ANALYSIS_TICKS = 6  # analysis views (drift, recurrence, …) redraw at most every 6th frame (~10 Hz)
@@ -68,6 +70,7 @@ class MainWindow(QMainWindow):
     """Dynamics Explorer's window."""
 
     run_finished = Signal(object)  # Outcome, after the window has handled it
+    user_systems_changed = Signal(str)  # a user system was defined, replaced or removed (from any thread)
 
     def __init__(self, *, settings: QSettings | None = None, restore: bool = True):
         super().__init__()
@@ -115,6 +118,10 @@ class MainWindow(QMainWindow):
 
         self.warmup = WarmUp(self)
         self.warmup.state.connect(self._warm_state)
+        self.warmup.library.connect(self._library_loaded)
+        # systems defined elsewhere (a session that carries one) reach the browser too
+        self.user_systems_changed.connect(self._refresh_catalog)
+        userdef.add_listener(self._userdef_changed)
         self.warmup.start()
         app = QApplication.instance()
         if app is not None:
@@ -155,6 +162,9 @@ class MainWindow(QMainWindow):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.restart_bar)
         lay.addWidget(self.params)
+        self.editor = EditorPanel(self.analysis)
+        self.editor.defined.connect(self._user_system_defined)
+        self.editor.removed.connect(self._user_system_removed)
         self.sweep = SweepPanel()
         self.sweep.open_config.connect(self.open_config)
         self.sweep.log.connect(self.log.add)
@@ -162,6 +172,7 @@ class MainWindow(QMainWindow):
         self._dock("parameters", "Parameters", holder)
         self._dock("log", "Log", self.log)
         self._dock("sweep", "Sweep", self.sweep)
+        self._dock("editor", "Define a system", self.editor)
 
     def _build_views(self) -> None:
         self.views = {}
@@ -178,6 +189,8 @@ class MainWindow(QMainWindow):
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.addDockWidget(left, self.docks["browser"])
         self.splitDockWidget(self.docks["browser"], self.docks["parameters"], Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.docks["browser"], self.docks["editor"])
+        self.docks["browser"].raise_()
         view_docks = [self.docks[k] for k in self.views]
         top = [d for d in view_docks if d.objectName().split(".")[1] in TOP_VIEWS] + [self.docks["sweep"]]
         bottom = [d for d in view_docks if d not in top] + [self.docks["log"]]
@@ -865,6 +878,38 @@ class MainWindow(QMainWindow):
         box.setModal(False)
         box.open()
 
+    # -- user-defined systems ----------------------------------------------------------
+    def _userdef_changed(self, name: str, system) -> None:
+        # called in whatever thread defined the system: hand it to the GUI thread
+        self.user_systems_changed.emit(name)
+
+    @Slot(str)
+    def _refresh_catalog(self, name: str) -> None:
+        self.browser.refresh()
+
+    @Slot(list, dict)
+    def _library_loaded(self, names: list, errors: dict) -> None:
+        if names:
+            self.log.add("info", f"your systems: {', '.join(names)}")
+        for name, why in errors.items():
+            self.log.add("warning", f"your system {name!r} was not loaded: {why}")
+        self.browser.refresh()
+
+    @Slot(str)
+    def _user_system_defined(self, name: str) -> None:
+        self.browser.search.clear()  # the new system must be visible to be selected
+        self.browser.refresh()
+        self.browser.select(name)
+        self.docks["browser"].raise_()
+        self.log.add("info", f"{name} is in the catalog (and in your library)")
+
+    @Slot(str)
+    def _user_system_removed(self, name: str) -> None:
+        self.browser.refresh()
+        if self.params.system is not None and self.params.system.name == name and not self.running():
+            self.browser.select("lorenz")  # the parameters must not describe a system that is gone
+        self.log.add("info", f"{name} was removed from the catalog and your library")
+
     @Slot(str)
     def _warm_state(self, text: str) -> None:
         if self.history is None:
@@ -887,6 +932,7 @@ class MainWindow(QMainWindow):
             self.job = None
         self.warmup.requestInterruption()
         self.warmup.wait(30_000)
+        userdef.remove_listener(self._userdef_changed)
         self.sweep.shutdown()
         self.analysis.shutdown()
         self._close_writer()

@@ -1,4 +1,4 @@
-"""Load the numerical kernels in the background at start-up.
+"""Load the user's systems and the numerical kernels in the background at start-up.
 
 The first call of each numba kernel loads it from the disk cache (about
 0.1 s each) or, on a fresh machine, compiles it (seconds).  Doing that for
@@ -22,12 +22,17 @@ WARM_RUNS = (
 
 class WarmUp(QThread):
     state = Signal(str)
+    library = Signal(list, dict)  # names of the user systems defined, {name: error} of those refused
 
     def run(self) -> None:
         from solvers.run import simulate
+        from solvers.userdef import load_library
 
         self.state.emit("Loading the numerical kernels…")
         t0 = time.perf_counter()
+        # the user's own systems first: the catalog must hold them before anyone runs one
+        systems, errors = load_library()
+        self.library.emit(sorted(systems), {k: str(v) for k, v in errors.items()})
         for name, kwargs in WARM_RUNS:
             if self.isInterruptionRequested():
                 return
