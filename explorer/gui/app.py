@@ -100,6 +100,9 @@ class Script(QObject):
             else:
                 self.code = EXIT_FAILED
         if a.quit:
+            # let the kernel warm-up end rather than cut it short, so that a scripted launch always
+            # leaves the same kernels in numba's cache (the bundle's smoke test compares two launches)
+            w.warmup.wait(120_000)
             w.close()
             QApplication.instance().exit(self.code)
 
