@@ -294,6 +294,13 @@ def test_user_library_loads_at_start_and_editor_adds_to_the_catalog(qtbot, tmp_p
         assert blocker.args[0].status == "done"
         ref = simulate_config(make_config("henon", preset="classic", t_end=w.history.config.t_end, seed=0))
         np.testing.assert_allclose(w.history.series("x")[1][:50], ref["x"][:50], rtol=0, atol=1e-12)
+        # its session carries the definition: it opens after the system was forgotten
+        x = w.history.series("x")[1].copy()
+        userdef.remove_system("my_henon")
+        assert "my_henon" not in list_systems()
+        assert w.open_session(w.session_path, blocker.args[0].run)
+        np.testing.assert_array_equal(w.history.series("x")[1], x)
+        assert "my_henon" in list_systems()
         # the editor's "Add to catalog" puts a new system in the browser and selects it
         w.editor.name_edit.setText("my_logistic")
         w.editor.text.setPlainText("r = 3.9\nx[n+1] = r*x*(1 - x)\nx(0) = 0.2\n")

@@ -86,6 +86,7 @@ def read_run(path: str | Path, name: str | None = None, **budget) -> tuple[RunHi
         if not names:
             raise ValueError(f"{path} holds no runs")
         run = session.run(name or names[-1])
+        run.define_system()  # a user-defined system travels with its runs as text (re-validated)
         return load_run(run, **budget), names
 
 
