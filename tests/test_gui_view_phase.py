@@ -191,3 +191,18 @@ def test_section_from_the_samples_grows_with_the_run_and_equals_one_pass(qtbot):
     ref_t, _ = poincare_section("lorenz", **plane, params=history.params, initial=cfg.initial, t_end=5.0)
     got = view.section[0][view.section[0] <= 5.0]
     np.testing.assert_allclose(got, ref_t[: got.size], atol=1e-4)
+
+
+def test_the_plane_starts_through_the_middle_of_the_orbit(qtbot, lorenz):
+    view = PhasePortraitView()
+    qtbot.addWidget(view)
+    view.set_history(lorenz)
+    view.section_box.setChecked(True)
+    z = lorenz.series("z")[1]
+    assert view.plane_var.currentText() == "z"
+    assert view.plane_value.value() == float(f"{0.5 * (z.min() + z.max()):.3g}")
+    assert view.section[0].size > 20  # the orbit crosses it
+    view.plane_value.setValue(30.0)  # the user's value stays when the box is ticked again
+    view.section_box.setChecked(False)
+    view.section_box.setChecked(True)
+    assert view.plane_value.value() == 30.0

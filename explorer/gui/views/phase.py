@@ -171,14 +171,15 @@ class PhasePortraitView(View):
         self._section_timer.setSingleShot(True)
         self._section_timer.timeout.connect(self._section_tick)
         self._scanned = 0  # global index of the first sample interval not yet scanned for crossings
+        self._value_chosen = False
         for box in (self.x_box, self.y_box):
             box.currentIndexChanged.connect(self._axes_changed)
         self.lag.valueChanged.connect(self._axes_changed)
         self.tail.valueChanged.connect(self._redraw)
         self.density_box.toggled.connect(self._redraw)
-        self.section_box.toggled.connect(self._plane_changed)
-        self.plane_var.currentIndexChanged.connect(self._plane_changed)
-        self.plane_value.valueChanged.connect(self._plane_changed)
+        self.section_box.toggled.connect(self._section_toggled)
+        self.plane_var.currentIndexChanged.connect(self._plane_var_changed)
+        self.plane_value.valueChanged.connect(self._value_edited)
         self.plane_dir.currentIndexChanged.connect(self._plane_changed)
         self.section_src.currentIndexChanged.connect(self._plane_changed)
         if analysis is not None:
@@ -227,6 +228,7 @@ class PhasePortraitView(View):
         self.section_src.model().item(1).setEnabled(self.analysis is not None)  # re-integration needs the runner
         self.section_status.setText("" if flow else "sections are offered for flows")
         self.section_box.setChecked(False)
+        self._value_chosen = False  # the plane goes through the middle of the orbit until the user moves it
         self._scanned = 0
         self.section = None
         self.section_pts.setData([], [])
@@ -471,6 +473,34 @@ class PhasePortraitView(View):
         if self.columns:
             self.section_status.setText("")
         self._redraw()
+
+    @Slot()
+    def _value_edited(self, *_) -> None:
+        self._value_chosen = True
+        self._plane_changed()
+
+    @Slot(bool)
+    def _section_toggled(self, on: bool) -> None:
+        if on and not self._value_chosen:
+            self._suggest_value()
+        self._plane_changed()
+
+    @Slot()
+    def _plane_var_changed(self, *_) -> None:
+        self._suggest_value()
+        self._plane_changed()
+
+    def _suggest_value(self) -> None:
+        """Put the plane through the middle of the kept samples (the value stays the user's to change)."""
+        h = self.history
+        name = self.plane_var.currentText()
+        if h is None or not name or len(h.y) == 0:
+            return
+        v = h.y.view()[:, self.columns[name]]
+        self.plane_value.blockSignals(True)
+        self.plane_value.setValue(float(f"{0.5 * (float(v.min()) + float(v.max())):.3g}"))
+        self.plane_value.blockSignals(False)
+        self._value_chosen = True
 
     @Slot()
     def _redraw(self, *_) -> None:
