@@ -70,6 +70,12 @@ class AnalysisRunner(QObject):
             self._cond.notify()
             return self._serial
 
+    @property
+    def closing(self) -> bool:
+        """True once :meth:`shutdown` was called: long jobs that poll a stop
+        flag should also poll this, so closing the window does not wait for them."""
+        return self._closing
+
     def cancel(self, key: str) -> None:
         with self._cond:
             self._jobs.pop(key, None)

@@ -333,7 +333,7 @@ class _Stop:
     Set by Stop, by a newer Compute or a new run, and also while the analysis
     runner shuts down: the main window's close waits for the running job, and
     a spectrum asked over 1e6 time units would otherwise keep it waiting for
-    minutes.  (AnalysisRunner has no public closing flag; its ``_closing`` is read here.)
+    minutes.
     """
 
     def __init__(self, runner=None):
@@ -344,4 +344,4 @@ class _Stop:
         self._event.set()
 
     def is_set(self) -> bool:
-        return self._event.is_set() or bool(getattr(self._runner, "_closing", False))
+        return self._event.is_set() or bool(self._runner is not None and self._runner.closing)
