@@ -212,18 +212,24 @@ def test_final_state_rqa_and_invariant_drift_measures(tmp_path):
 def test_session_file_holds_the_map_with_named_dimensions(tmp_path):
     out = tmp_path / "henon.h5"
     code = main(
-        ["sweep", "henon", "--param", "a=1.0:1.4:5", "--param", "b=0.1:0.3:3", "--measure", "lyapunov",
+        ["sweep", "henon", "--param", "a=1.0:1.5:6", "--param", "b=0.1:0.3:3", "--measure", "lyapunov",
          "--t-end", "2000", "--out", str(out), "--workers", "0", "-q"]
     )  # fmt: skip
     assert code == 0
     ds = xr.open_dataset(out, group="analysis/sweep_001", engine="h5netcdf")
     assert ds["lyapunov"].dims == ("a", "b") and ds["status"].dims == ("a", "b")
-    np.testing.assert_allclose(ds["a"].values, np.linspace(1.0, 1.4, 5))
+    np.testing.assert_allclose(ds["a"].values, np.linspace(1.0, 1.5, 6))
     direct = henon_lyapunov_direct(1.4, 0.3, 200, 2000)[0]
     assert float(ds["lyapunov"].sel(a=1.4, b=0.3)) == pytest.approx(direct, abs=1e-10)
+    # the escaping orbit at (1.5, 0.3): NaN, status 2 and the reason, in the file
+    escaped = ds.sel(a=1.5, b=0.3)
+    assert np.isnan(float(escaped["lyapunov"])) and int(escaped["status"]) == NONFINITE
+    assert "non-finite" in str(escaped["error"].values)
+    assert int((ds["status"] == OK).sum()) == 17
     ds.close()
     res = load_sweep(out)
-    assert res.complete and res.spec.measure == "lyapunov" and res["lyapunov"].shape == (5, 3)
+    assert res.complete and res.spec.measure == "lyapunov" and res["lyapunov"].shape == (6, 3)
+    assert list(res.errors) == [res.spec.flat((5, 2))]
 
 
 def test_a_stopped_sweep_resumes_from_its_file(tmp_path):
