@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -22,6 +23,7 @@ from explorer.sweep.measures import RQA_MEASURES, Measure
 from explorer.sweep.store import blocks
 from solvers.systems.maps import logistic_period2
 
+ROOT = Path(__file__).resolve().parents[1]
 X0 = 0.1234  # the logistic map's default initial state
 
 
@@ -268,7 +270,7 @@ def test_a_killed_command_line_sweep_resumes(tmp_path):
     out = tmp_path / "killed.h5"
     args = ["sweep", "henon", "--param", "a=1.0:1.4:5", "--param", "b=0.1:0.3:4", "--measure", "lyapunov",
             "--t-end", "300000", "--out", str(out), "--workers", "1", "--chunk-size", "2", "-q"]  # fmt: skip
-    proc = subprocess.Popen([sys.executable, "-m", "explorer", *args], start_new_session=True)
+    proc = subprocess.Popen([sys.executable, "-m", "explorer", *args], cwd=ROOT, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None and _done_points(out) < 4:
