@@ -63,7 +63,7 @@ MAX_STRIDE = 6  # under load the main views slow down to ~10 Hz, never below
 # which view to bring to the front for each kind of system
 FRONT_VIEW = {"flow": "phase", "map": "phase", "ensemble": "spiral", "pde": "field"}
 # views in the upper group of tabs; the analyses go below
-TOP_VIEWS = ("field", "phase", "spiral", "timeseries")
+TOP_VIEWS = ("field", "phase", "spiral")
 
 
 class MainWindow(QMainWindow):
@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
 
     def _default_layout(self) -> None:
         """Systems and Parameters on the left; on the right the main picture
-        (field, phase portrait, spiral, time series) above the analyses,
+        (field, phase portrait, spiral, sweep) above the analyses (time series first),
         each group as tabs; the Log is a tab of the lower group."""
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
@@ -194,6 +194,7 @@ class MainWindow(QMainWindow):
         view_docks = [self.docks[k] for k in self.views]
         top = [d for d in view_docks if d.objectName().split(".")[1] in TOP_VIEWS] + [self.docks["sweep"]]
         bottom = [d for d in view_docks if d not in top] + [self.docks["log"]]
+        bottom.sort(key=lambda d: d.objectName() != "dock.timeseries")
         first = top[0] if top else bottom[0]
         # the two groups stacked vertically, then the other docks as tabs of
         # their group (splitting or tabifying docks that are already tabbed

@@ -39,7 +39,7 @@ from solvers.catalog import get_system
 from solvers.spec import RunConfig
 
 from .sessions import data_dir
-from .views.base import COLORS, pen
+from .views.base import COLORS, pen, plain_axis
 
 # the value each measure draws (a measure may give several; the first is shown)
 SHOWN = {"lyapunov": "lyapunov", "orbit": "orbit", "rqa": "rqa", "final-state": "final_state"}
@@ -183,7 +183,7 @@ class SweepPanel(QWidget):
         self.plot.addItem(self.image)
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         for side in ("left", "bottom"):
-            self.plot.getPlotItem().getAxis(side).enableAutoSIPrefix(False)  # parameters have no SI units
+            plain_axis(self.plot.getPlotItem().getAxis(side))  # parameters have no SI units
         self.bar = pg.ColorBarItem(colorMap=pg.colormap.get("viridis"), interactive=False, width=12)
         self.bar.setImageItem(self.image, insert_in=self.plot.getPlotItem())
         lay = QVBoxLayout(self)

@@ -35,6 +35,18 @@ def pen(color, width: int = 1):
     return pg.mkPen(color=color, width=width)
 
 
+def plain_axis(axis: pg.AxisItem) -> None:
+    """Turn off an axis' automatic SI prefix.  pyqtgraph 0.14's
+    ``enableAutoSIPrefix(False)`` computes a prefix from the current range
+    and then keeps it for good (a profile drawn 0…101 read 0…100000), so the
+    scale is reset to 1 here."""
+    axis.enableAutoSIPrefix(False)
+    if axis.autoSIPrefixScale != 1.0 or axis.labelUnitPrefix:
+        axis.autoSIPrefixScale = 1.0
+        axis.labelUnitPrefix = ""
+        axis._updateLabel()
+
+
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 
@@ -97,7 +109,16 @@ class View(QWidget):
             return
         self._stack.setCurrentWidget(self.body)
         self.setup(history)
+        self._plain_axes()
         self.refresh()
+
+    def _plain_axes(self) -> None:
+        """No automatic SI prefixes on the axes: pyqtgraph rescales a
+        dimensionless axis to "y (x0.001)", which reads as a unit."""
+        for gv in self.findChildren(pg.GraphicsView):
+            for item in gv.scene().items():
+                if isinstance(item, pg.AxisItem):
+                    plain_axis(item)
 
     @property
     def active(self) -> bool:
