@@ -308,3 +308,20 @@ def test_killing_a_local_worker_process_loses_no_point():
     assert killed
     assert res.complete and np.all(res.status == OK)
     np.testing.assert_array_equal(res["lyapunov"], run_sweep(spec, workers=0)["lyapunov"])
+
+
+def test_a_user_defined_system_sweeps_on_worker_processes(tmp_path, monkeypatch):
+    """Worker processes start with the built-in catalog: the sweep hands
+    them the system's text, and their numbers equal the built-in map's."""
+    from solvers.userdef import define_system, remove_system
+
+    monkeypatch.setenv("DYNAMICS_EXPLORER_CACHE", str(tmp_path / "cache"))
+    define_system("typed_logistic", "r = 3.5\nx[n+1] = r*x*(1 - x)\nx(0) = 0.3\n")
+    try:
+        typed = sweep("typed_logistic", {"r": (3.0, 4.0, 9)}, "lyapunov", t_end=2000, workers=2)
+        built = sweep("logistic", {"r": (3.0, 4.0, 9)}, "lyapunov", t_end=2000, workers=0, initial=[0.3])
+    finally:
+        remove_system("typed_logistic")
+    assert typed.complete and not typed.errors
+    np.testing.assert_allclose(typed["lyapunov"], built["lyapunov"], rtol=0, atol=1e-12)
+    assert abs(typed["lyapunov"][-1] - math.log(2)) < 0.02

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from solvers.spec import RunConfig
+from solvers.userdef import definition_text
 
 from .executors import DaskExecutor, make_executor
 from .measures import ERROR, MEASURES, PENDING, STATUS_NAMES
@@ -235,6 +236,8 @@ def run_sweep(
 
 def _drive(spec, result, executor, todo, store, chunk_size, chunk_seconds, progress, stop) -> None:
     spec_json = spec.to_json()
+    # a user-defined system travels to the workers as its text (each defines it once)
+    definition = definition_text(spec.system)
     done_q: queue.Queue = queue.Queue()
     inflight: dict[Any, tuple[np.ndarray, int, int]] = {}  # future → (points, attempts, pool generation)
     retry: list[tuple[np.ndarray, int]] = []
@@ -244,7 +247,7 @@ def _drive(spec, result, executor, todo, store, chunk_size, chunk_seconds, progr
     stopping = False
 
     def submit(points: np.ndarray, attempts: int) -> None:
-        fut = executor.submit(spec_json, points)
+        fut = executor.submit(spec_json, points, definition)
         inflight[fut] = (points, attempts, generation)
         fut.add_done_callback(done_q.put)
 

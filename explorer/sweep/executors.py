@@ -46,8 +46,8 @@ class LocalExecutor:
     def _start(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(self.slots, mp_context=_context(), initializer=_ignore_sigint)
 
-    def submit(self, spec_json: str, indices):
-        return self._pool.submit(evaluate_points, spec_json, indices)
+    def submit(self, spec_json: str, indices, definition: str | None = None):
+        return self._pool.submit(evaluate_points, spec_json, indices, definition)
 
     def restart(self) -> None:
         """A worker died (killed, out of memory): the pool is broken; start a new one."""
@@ -64,10 +64,10 @@ class InlineExecutor:
 
     slots = 1
 
-    def submit(self, spec_json: str, indices):
+    def submit(self, spec_json: str, indices, definition: str | None = None):
         fut: Future = Future()
         try:
-            fut.set_result(evaluate_points(spec_json, indices))
+            fut.set_result(evaluate_points(spec_json, indices, definition))
         except Exception as exc:
             fut.set_exception(exc)
         return fut
@@ -130,9 +130,9 @@ class DaskExecutor:
             addr, v = next(iter(wrong.items()))
             raise ValueError(f"scheduler: worker {addr} runs {v}, this process {here}; install the same versions")
 
-    def submit(self, spec_json: str, indices):
+    def submit(self, spec_json: str, indices, definition: str | None = None):
         # pure=False: a resubmitted chunk is run again, not taken from a cache
-        return self.client.submit(evaluate_points, spec_json, [int(i) for i in indices], pure=False)
+        return self.client.submit(evaluate_points, spec_json, [int(i) for i in indices], definition, pure=False)
 
     def restart(self) -> None:
         pass

@@ -16,6 +16,7 @@ compiled once per process (loaded from numba's disk cache), never per point.
 from __future__ import annotations
 
 import functools
+import json
 import math
 import numbers
 import time
@@ -410,13 +411,22 @@ def _spec(spec_json: str) -> SweepSpec:
     return SweepSpec.from_json(spec_json)
 
 
-def evaluate_points(spec_json: str, indices) -> dict[str, Any]:
+def evaluate_points(spec_json: str, indices, definition: str | None = None) -> dict[str, Any]:
     """Compute the points ``indices`` of a sweep (the worker's task).
+
+    ``definition`` is the text of a user-defined system, defined here first
+    (a worker process starts with the built-in catalog only; the text is
+    parsed and validated like typed text, and defining the same text again
+    is free).
 
     Returns plain data: ``indices``, ``status`` (int8), ``seconds`` (compute
     time of each point), ``errors`` (a message per point, "" when fine) and
     ``values`` (name → array with the points on axis 0).
     """
+    if definition is not None:
+        from solvers.userdef import define_system
+
+        define_system(json.loads(spec_json)["system"], definition)
     spec = _spec(spec_json)
     measure = MEASURES[spec.measure]
     idx = np.asarray(indices, dtype=np.int64)
