@@ -877,7 +877,7 @@ def _counting_kdv_if(t, w, p, out):
 FFTS_PER_STEP = {"etdrk4": 8, "ifrk4": 8, "ssf2": 2, "ssf4": 6, "ssf6": 18}  # fixed-step methods: transforms per step
 
 
-def kernel_only(system: str, kw: dict, counting=None, repeats: int = 3):
+def kernel_only(system: str, kw: dict, counting=None, repeats: int = 7):
     """Best wall time of the stepping kernel alone (one output row at t_end), its steps,
     and for adaptive IF methods the exact number of nonlinear evaluations."""
     config = make_config(system, **dict(kw, samples=2))
