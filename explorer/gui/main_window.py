@@ -15,6 +15,7 @@ import math
 import shutil
 import sys
 import time
+from collections import deque
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal, Slot
@@ -88,9 +89,8 @@ class MainWindow(QMainWindow):
         self.session_path: Path | None = None
         self.opened: tuple[str, str] | None = None  # (file, run) shown from a session, not live
         self.last_outcome: Outcome | None = None
-        self.frame_intervals: list[float] = []  # ms between redraws while a run streams (benchmark)
-        self.draw_ms: dict[str, list[float]] = {}  # each view's drawing times (benchmark, diagnosis)
-        self._last_frame = 0.0
+        # each view's latest drawing times (benchmark, diagnosis); bounded for long sessions
+        self.draw_ms: dict[str, deque[float]] = {}
         self._last_tick = 0.0
         self._tick_ms = float(FRAME_MS)  # running mean of the timer's actual intervals
         self._ticks = 0
@@ -449,8 +449,6 @@ class MainWindow(QMainWindow):
         worker.finished.connect(self._finished)
         self.job = RunThread(worker)
         self._speed = (time.perf_counter(), config.t0)
-        self.frame_intervals = []
-        self._last_frame = 0.0
         self.log.add("info", f"run: {self.history.describe()}")
         self.job.start()
         self._update_actions()
@@ -600,7 +598,6 @@ class MainWindow(QMainWindow):
         h = self.history
         if h is None:
             return
-        drew = False
         analysis = [k for k in self.views if k not in TOP_VIEWS]
         for key, view in self.views.items():
             if not force:
@@ -619,13 +616,8 @@ class MainWindow(QMainWindow):
                 self._view_failed(view, exc)
                 continue
             if drawn:
-                drew = True
-                self.draw_ms.setdefault(key, []).append(1000 * (time.perf_counter() - t0))
+                self.draw_ms.setdefault(key, deque(maxlen=10_000)).append(1000 * (time.perf_counter() - t0))
         now = time.perf_counter()
-        if drew and self.running():
-            if self._last_frame:
-                self.frame_intervals.append(1000 * (now - self._last_frame))
-            self._last_frame = now
         self._status(h, now)
 
     def _status(self, h: RunHistory, now: float) -> None:
