@@ -10,6 +10,8 @@ that release the GIL), given fresh arrays the view never touches again.
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 import traceback
@@ -18,6 +20,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal
+
+MAX_REST = 0.5  # seconds the runner pauses after a job (as long as the job took, at most this)
+
+
+def _lower_priority() -> None:
+    """Make the calling thread nice: the run's thread and the GUI come first.
+    Qt's thread priorities are not applied on Linux; a thread's nice value is
+    (threads are scheduled as tasks there).  Elsewhere nothing happens."""
+    if hasattr(os, "setpriority") and sys.platform.startswith("linux"):
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        except OSError:
+            pass  # not allowed here: the duty cycle below still limits the load
 
 
 @dataclass
@@ -58,6 +73,7 @@ class AnalysisRunner(QObject):
         self._jobs: dict[str, Job] = {}
         self._serial = 0
         self._closing = False
+        self._stop_resting = threading.Event()
         self.busy_key: str | None = None
         self._thread = _Loop(self)
         self._thread.start(QThread.Priority.LowPriority)
@@ -85,7 +101,11 @@ class AnalysisRunner(QObject):
             return len(self._jobs) + (self.busy_key is not None)
 
     def _serve(self) -> None:
+        _lower_priority()
+        rest = 0.0
         while True:
+            if rest > 0 and self._stop_resting.wait(rest):
+                self._stop_resting.clear()
             with self._cond:
                 while not self._jobs and not self._closing:
                     self._cond.wait()
@@ -104,6 +124,9 @@ class AnalysisRunner(QObject):
             with self._cond:
                 self.busy_key = None
             self.done.emit(result)
+            # at most half the time busy: views that resubmit at every new window
+            # (recurrence, complexity) must not take a core from the run
+            rest = min(result.seconds, MAX_REST)
 
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Drop queued jobs, let the running one finish, join the thread."""
@@ -111,4 +134,5 @@ class AnalysisRunner(QObject):
             self._closing = True
             self._jobs.clear()
             self._cond.notify_all()
+        self._stop_resting.set()
         return self._thread.wait(timeout_ms)
