@@ -5,6 +5,7 @@ Run from the repository root::
     python benchmarks/pde_vs_seeds.py              # full run, 4–7 min (longer when the machine is busy)
     python benchmarks/pde_vs_seeds.py --quick      # fewer repeats and settings, KdV to t = 10, about 1 min
     python benchmarks/pde_vs_seeds.py --only nlse  # one family: nlse, kdv or kg (repeatable)
+    python benchmarks/pde_vs_seeds.py --per-step --only nlse  # only the per-step table (no published solver)
 
 Everything runs in one process, on the same cases and the same grids:
 
@@ -53,7 +54,10 @@ runs is set against the bare cost of the FFTs the step needs: the same
 transforms timed in a numba loop, both through numpy.fft (rocket-fft, which
 allocates each output) and through rocket-fft's low-level transforms into
 preallocated arrays (in place for complex data, as our NLSE kernels use
-them); the cheaper of the two is the floor.
+them); the cheaper of the two is the floor.  ``--per-step`` prints only that table
+(and the cost of each nonlinear function): our runs of the NLSE single soliton
+and the KdV exact soliton, timed as in the full run, without the published
+solvers and the accuracy scans.
 """
 
 from __future__ import annotations
@@ -413,15 +417,23 @@ def expand(table: dict) -> list[tuple[str, float]]:
     return [(method, value) for method, values in table.items() for value in values]
 
 
+def nlse_single_base() -> dict:
+    """simulate() arguments of the NLSE single soliton (the case of the per-step table)."""
+    params = {"g": 1.0, "amplitude": 2.0, "velocity": 1.0, "x0": -10.0}
+    return dict(
+        domain=(-NLSE_L / 2, NLSE_L / 2), n=NLSE_N, t_end=NLSE_T, samples=NLSE_SNAP, preset="soliton", params=params
+    )
+
+
 def run_nlse(quick: bool, ours_repeats: int, their_repeats: int) -> tuple[list[Case], dict]:
     from simple_idealized_1d_nlse.core.initial_conditions import SingleSoliton, TwoSoliton
     from simple_idealized_1d_nlse.core.solver import NLSESolver
 
     settings = expand(NLSE_SCAN_QUICK if quick else NLSE_SCAN)
     domain = (-NLSE_L / 2, NLSE_L / 2)
-    single_params = {"g": 1.0, "amplitude": 2.0, "velocity": 1.0, "x0": -10.0}
+    base_single = nlse_single_base()
+    single_params = base_single["params"]
     common = dict(domain=domain, n=NLSE_N, t_end=NLSE_T, samples=NLSE_SNAP)
-    base_single = dict(common, preset="soliton", params=single_params)
     base_two = dict(common, preset="published_two_soliton")
     nlse = solvers.get_system("nlse")
     grid = nlse.pde.grid(NLSE_N, domain)
@@ -509,6 +521,20 @@ KDV_SCAN = {
 KDV_SCAN_QUICK = {"etdrk4": (0.05, 0.01, 0.005, 0.002), "ifrk4": (0.005,), "if_dop853": (1e-10, 1e-13)}
 
 
+def kdv_soliton_base(quick: bool) -> dict:
+    """simulate() arguments of the KdV exact soliton (the case of the per-step table)."""
+    dx = (KDV_B - KDV_A) / (KDV_N - 1)
+    params = {"eps": KDV_EPS, "mu": KDV_MU, "dealias": "none", "amplitude": 4.0, "x0": -10.0}
+    return dict(
+        domain=(KDV_A, KDV_B + dx),
+        n=KDV_N,
+        t_end=10.0 if quick else 50.0,
+        samples=KDV_SNAP,
+        preset="soliton",
+        params=params,
+    )
+
+
 def run_kdv(quick: bool, ours_repeats: int, their_repeats: int) -> tuple[list[Case], dict]:
     from sangkuriang_ideal.core.initial_conditions import SechProfile
     from sangkuriang_ideal.core.solver import KdVSolver
@@ -521,8 +547,7 @@ def run_kdv(quick: bool, ours_repeats: int, their_repeats: int) -> tuple[list[Ca
     common = dict(domain=domain, n=KDV_N, t_end=t_end, samples=KDV_SNAP)
     pub_params = {"eps": KDV_EPS, "mu": KDV_MU, "dealias": "none"}
     base_pub = dict(common, preset="published_single_soliton", params=pub_params)
-    sol_params = dict(pub_params, amplitude=4.0, x0=-10.0)
-    base_sol = dict(common, preset="soliton", params=sol_params)
+    base_sol = kdv_soliton_base(quick)
     grid = solvers.get_system("kdv").pde.grid(KDV_N, domain)
 
     def their_solver(cores):
@@ -1036,6 +1061,44 @@ def fft_bound(extra: dict, quick: bool) -> tuple[Table, list[str], Table]:
 # summary
 
 
+def per_step_runs(only: set[str], quick: bool, repeats: int) -> dict:
+    """Our timed runs of the per-step table's cases alone (what run_nlse/run_kdv
+    hand to fft_bound), without the published solvers and the error evaluation."""
+    extra: dict = {}
+    no_eval = lambda r: (0.0, {})  # noqa: E731
+    if "nlse" in only:
+        base = nlse_single_base()
+        settings = expand(NLSE_SCAN_QUICK if quick else NLSE_SCAN)
+        warm("nlse", base, set(settings), 0.1)
+        extra["nlse_single"] = scan(Case("nlse", "per step", "exact"), "nlse", base, settings, no_eval, repeats)
+    if "kdv" in only:
+        base = kdv_soliton_base(quick)
+        settings = expand(KDV_SCAN_QUICK if quick else KDV_SCAN)
+        warm("kdv", base, set(settings), 0.1)
+        case = Case("kdv", "per step", "exact")
+        extra["kdv_soliton"] = scan(case, "kdv", base, settings, no_eval, repeats, atol_factor=1e-2)
+    return extra
+
+
+def print_per_step(extra: dict, quick: bool) -> list[str]:
+    table, notes, parts = fft_bound(extra, quick)
+    print("\n## Time per step against the bare FFTs it needs (goal ≤ 2×)\n")
+    print(notes[0] + "\n")
+    print(table.markdown())
+    print(
+        "\nFFTs per step: ETDRK4 and IF-RK4 4 nonlinear evaluations × 2 transforms, Strang 1 × 2, the "
+        "4th-order split step 3 × 2, the 6th-order one 9 × 2; adaptive IF methods: 2 × the nonlinear "
+        "evaluations counted exactly by a "
+        "counting copy of the function run through the same kernel, over all step attempts.  All-in: the "
+        "timed solvers.simulate call (samples, invariants, output transforms) / steps; kernel-only: the "
+        "stepping kernel alone to t_end.  'ratio' is against the floor, 'ratio to numpy.fft's' against "
+        "numpy.fft's allocating transforms (the floor of earlier versions of this table).\n"
+    )
+    print("Where the time goes (one call each, best of 5):\n")
+    print(parts.markdown())
+    return notes[1:]
+
+
 def summarize(cases: list[Case]) -> tuple[Table, Table, list[str]]:
     eq = Table(
         [
@@ -1136,11 +1199,27 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--only", choices=("nlse", "kdv", "kg"), action="append", help="run only these families (repeatable)"
     )
+    ap.add_argument(
+        "--per-step",
+        action="store_true",
+        help="only the time per step against the bare FFTs (our NLSE single soliton and KdV soliton runs; "
+        "no published solver, no accuracy scans)",
+    )
     args = ap.parse_args(argv)
     quick = args.quick
     only = set(args.only or ("nlse", "kdv", "kg"))
     ours_repeats = 3 if quick else 5
     their_repeats = 2 if quick else 3
+    if args.per_step:
+        t_start = time.perf_counter()
+        la = os.getloadavg()
+        print(f"Time per step only{' (--quick)' if quick else ''}; load average at start: {la[0]:.2f} {la[1]:.2f}")
+        findings = print_per_step(per_step_runs(only, quick, ours_repeats), quick)
+        la = os.getloadavg()
+        print(f"\nload average at end: {la[0]:.2f} {la[1]:.2f}; total {time.perf_counter() - t_start:.0f} s")
+        for f in findings:
+            print("FINDING: " + f)
+        return 0
 
     t_start = time.perf_counter()
     info = machine()
@@ -1183,22 +1262,7 @@ def main(argv=None) -> int:
     print(best.markdown())
 
     if extra:
-        table, notes, parts = fft_bound(extra, quick)
-        print("\n## Time per step against the bare FFTs it needs (goal ≤ 2×)\n")
-        print(notes[0] + "\n")
-        print(table.markdown())
-        print(
-            "\nFFTs per step: ETDRK4 and IF-RK4 4 nonlinear evaluations × 2 transforms, Strang 1 × 2, the "
-            "4th-order split step 3 × 2, the 6th-order one 9 × 2; adaptive IF methods: 2 × the nonlinear "
-            "evaluations counted exactly by a "
-            "counting copy of the function run through the same kernel, over all step attempts.  All-in: the "
-            "timed solvers.simulate call (samples, invariants, output transforms) / steps; kernel-only: the "
-            "stepping kernel alone to t_end.  'ratio' is against the floor, 'ratio to numpy.fft's' against "
-            "numpy.fft's allocating transforms (the floor of earlier versions of this table).\n"
-        )
-        print("Where the time goes (one call each, best of 5):\n")
-        print(parts.markdown())
-        findings += notes[1:]
+        findings += print_per_step(extra, quick)
 
     la = os.getloadavg()
     print(f"\nload average at end: {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}; total {time.perf_counter() - t_start:.0f} s")

@@ -47,6 +47,7 @@ import numpy as np
 
 from ..catalog import register
 from ..integrators.kernel_types import jit
+from ..integrators.phases import CIS_MAX, cis
 from ..pde import PDE
 from ..spec import Invariant, Parameter, Preset, System, Variable
 
@@ -81,25 +82,20 @@ def kdv_nonlinear(t, v, p, out):
 
 @jit
 def cubic_phases(m, alpha, out):
-    """out[j] = exp(i·alpha·j³), j = 0 … m−1, by the recurrence
-    z_{j+1} = z_j r_j, r_{j+1} = r_j s_j, s_{j+1} = s_j e^{6iα} (r_j = e^{iα(3j²+3j+1)},
-    s_j = e^{6iα(j+1)}), re-seeded with exact exps every 32 modes.  Measured
-    against 40-digit arithmetic it is as accurate as m complex exps (both are
-    limited by the rounding of the argument α j³) and ~4× cheaper."""
-    q = np.exp(6j * alpha)
-    z = 1.0 + 0j
-    r = 1.0 + 0j
-    s = 1.0 + 0j
-    for j in range(m):
-        if j % 32 == 0:
+    """out[j] = exp(i·alpha·j³), j = 0 … m−1: the vectorized polynomial
+    :func:`cis` (as accurate as exps of the same rounded angles, ~3× cheaper
+    than the serial recurrence it replaces), or exact exps when
+    |alpha| (m − 1)³ ≥ CIS_MAX."""
+    top = float(m - 1)
+    if abs(alpha) * top * top * top < CIS_MAX:
+        for j in range(m):
             fj = float(j)
-            z = np.exp(1j * alpha * fj * fj * fj)
-            r = np.exp(1j * alpha * (3.0 * fj * fj + 3.0 * fj + 1.0))
-            s = np.exp(1j * alpha * (6.0 * fj + 6.0))
-        out[j] = z
-        z *= r
-        r *= s
-        s *= q
+            out[j] = cis(alpha * fj * fj * fj)
+    else:
+        for j in range(m):
+            fj = float(j)
+            th = alpha * fj * fj * fj
+            out[j] = complex(np.cos(th), np.sin(th))
 
 
 @jit
@@ -113,10 +109,9 @@ def kdv_nonlinear_if(t, w, p, out):
     cubic_phases(m, p[1] * dk * dk * dk * t, phase)
     if n % 2 == 0:
         phase[m - 1] = 1.0  # the Nyquist mode does not move
-    v = np.empty_like(w)
     for j in range(m):
-        v[j] = w[j] * phase[j]
-    kdv_nonlinear(t, v, p, out)
+        out[j] = w[j] * phase[j]
+    kdv_nonlinear(t, out, p, out)  # reads its input (the first transform) before it writes out
     for j in range(m):
         out[j] *= np.conj(phase[j])
 
