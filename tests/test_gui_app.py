@@ -267,7 +267,7 @@ def test_default_layout_has_two_tab_groups_of_views_and_no_stray_tab_bar(qtbot, 
     groups = sorted(visible_tab_groups(window), key=len)
     assert groups == [
         ["Systems", "Define a system"],
-        ["Field", "Phase portrait", "Phase spiral", "Sweep"],
+        ["Field", "Phase portrait", "3-D portrait", "Phase spiral", "Sweep"],
         ["Time series", "Drift", "Recurrence", "Complexity", "Lyapunov", "Orbit diagram", "Log"],
     ]
 

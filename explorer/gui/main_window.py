@@ -55,7 +55,7 @@ from .views import view_classes
 from .warmup import WarmUp
 from .worker import BLOWUP, DONE, ERROR, Outcome, RunThread, RunWorker
 
-LAYOUT_VERSION = 4
+LAYOUT_VERSION = 5
 SWITCH_INTERVAL = 0.0005  # seconds; see MainWindow.__init__
 FRAME_MS = 16  # the redraw timer: at most ~60 frames a second
 ANALYSIS_TICKS = 6  # analysis views (drift, recurrence, …) redraw at most every 6th frame (~10 Hz)
@@ -64,7 +64,7 @@ MAX_STRIDE = 6  # under load the main views slow down to ~10 Hz, never below
 # which view to bring to the front for each kind of system
 FRONT_VIEW = {"flow": "phase", "map": "phase", "ensemble": "spiral", "pde": "field"}
 # views in the upper group of tabs; the analyses go below
-TOP_VIEWS = ("field", "phase", "spiral")
+TOP_VIEWS = ("field", "phase", "portrait3d", "spiral")
 
 
 class MainWindow(QMainWindow):

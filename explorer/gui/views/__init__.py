@@ -8,6 +8,7 @@ from .field import FieldView
 from .lyapunov import LyapunovView
 from .orbit import OrbitDiagramView
 from .phase import PhasePortraitView
+from .portrait3d import Portrait3DView
 from .recurrence import RecurrenceView
 from .spiral import PhaseSpiralView
 from .timeseries import TimeSeriesView
@@ -15,6 +16,7 @@ from .timeseries import TimeSeriesView
 VIEWS = (
     FieldView,
     PhasePortraitView,
+    Portrait3DView,
     PhaseSpiralView,
     TimeSeriesView,
     DriftView,
