@@ -131,7 +131,8 @@ def jacobian_lines(defn: Definition, leaf) -> list[str] | None:
     """Body of the Jacobian kernel by forward differentiation of the trees:
     each auxiliary's derivative is a local, so nothing is inlined twice.
     None when it would print more than MAX_JACOBIAN_NODES nodes (its compile
-    time grows with its size) or take more than MAX_DIFFERENTIATION_STEPS."""
+    time grows with its size), take more than MAX_DIFFERENTIATION_STEPS, or
+    fold to a constant singularity."""
     budget = [MAX_DIFFERENTIATION_STEPS]
     aux_deps, eq_deps = _dependencies(defn)
     body = [f"    _a{k} = {E.source(node, leaf)}" for k, (_, node) in enumerate(defn.auxiliaries)]
@@ -159,7 +160,9 @@ def jacobian_lines(defn: Definition, leaf) -> list[str] | None:
                 if printed > MAX_JACOBIAN_NODES or entries > MAX_JACOBIAN_ENTRIES:
                     raise E.TooLarge
                 stores.append(f"    _J[{i * n + j}] = {E.source(d, leaf)}")
-    except (E.TooLarge, RecursionError):
+    except (E.TooLarge, RecursionError, ArithmeticError):
+        # too large, or a derivative that folds to a constant singularity (the
+        # derivative of x/(1 - 1) divides 1 by 0): finite differences instead
         return None
     # zeros in one slice assignment, the other entries through a flat view:
     # numba lowers each element store separately and a 2-D store costs ~2x a 1-D one
