@@ -33,7 +33,7 @@ from solvers.diagnostics.ordinal import complexity_bound_curves, jensen_shannon_
 
 from ..history import RunHistory
 from .base import COLORS, View, pen
-from .imaging import combo, series_total, time_label
+from .imaging import combo, fill_grid, series_total, time_label
 
 INLINE_WORK = 100_000  # samples a frame may scan on the GUI thread (≈ 1.5 ms); larger batches go to the runner
 MAX_INITIAL = 5000  # windows a new track computes over an existing history
@@ -99,10 +99,7 @@ class ComplexityView(View):
             ("Rényi α:", self.alpha),
             ("Tsallis q:", self.q),
         ]
-        for i, (text, w) in enumerate(cells):
-            r, c = divmod(i, 4)
-            grid.addWidget(QLabel(text), r, 2 * c)
-            grid.addWidget(w, r, 2 * c + 1)
+        fill_grid(grid, cells)
         layout.addLayout(grid)
         self.graphics = pg.GraphicsLayoutWidget()
         layout.addWidget(self.graphics, 1)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
 
 from ..history import RunHistory
 
@@ -87,3 +87,11 @@ def combo() -> QComboBox:
     box = QComboBox()
     box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
     return box
+
+
+def fill_grid(grid: QGridLayout, cells: list[tuple[str, QWidget]], columns: int = 4) -> None:
+    """Labelled controls in rows of ``columns`` (label, widget) pairs."""
+    for i, (text, widget) in enumerate(cells):
+        r, c = divmod(i, columns)
+        grid.addWidget(QLabel(text), r, 2 * c)
+        grid.addWidget(widget, r, 2 * c + 1)

@@ -38,7 +38,7 @@ from solvers.diagnostics.scans import orbit_diagram
 
 from ..history import RunHistory
 from .base import COLORS, View
-from .imaging import combo, density_lut, image_data, label_of
+from .imaging import combo, density_lut, fill_grid, image_data, label_of
 
 ROWS = 400  # value cells of the image
 ZOOM_DELAY_MS = 400  # a zoom settles for this long before "on zoom" recomputes
@@ -114,10 +114,7 @@ class OrbitDiagramView(View):
             ("points:", self.points),
             ("transient:", self.transient),
         ]
-        for i, (text, w) in enumerate(cells):
-            r, c = divmod(i, 4)
-            grid.addWidget(QLabel(text), r, 2 * c)
-            grid.addWidget(w, r, 2 * c + 1)
+        fill_grid(grid, cells)
         grid.addWidget(self.recompute, 2, 1)
         grid.addWidget(self.full, 2, 3)
         grid.addWidget(self.auto, 2, 5)

@@ -35,7 +35,7 @@ from solvers.diagnostics.recurrence import MEASURES, recurrence_image, rqa
 
 from ..history import RunHistory
 from .base import COLORS, View, pen
-from .imaging import aligned, combo, image_data, lut, time_label
+from .imaging import aligned, combo, fill_grid, image_data, lut, time_label
 
 STATE = "state (all scalar variables)"
 IMAGE_SIZE = 400  # pixels a side at most
@@ -105,10 +105,7 @@ class RecurrenceView(View):
             ("Theiler w:", self.theiler),
             ("norm:", self.norm_box),
         ]
-        for i, (text, w) in enumerate(cells):
-            r, c = divmod(i, 4)
-            grid.addWidget(QLabel(text), r, 2 * c)
-            grid.addWidget(w, r, 2 * c + 1)
+        fill_grid(grid, cells)
         layout.addLayout(grid)
         split = QSplitter(Qt.Orientation.Horizontal)
         self.graphics = pg.GraphicsLayoutWidget()
