@@ -49,7 +49,7 @@ from .editor import EditorPanel
 from .history import Batch, RunHistory
 from .log_panel import LogPanel
 from .parameters import ParameterPanel
-from .sessions import add_recent, config_dir, continue_config, new_autosave_path, read_run
+from .sessions import add_recent, config_dir, continue_config, new_autosave_path, read_run, run_names
 from .sweep_panel import SweepPanel
 from .views import view_classes
 from .warmup import WarmUp
@@ -658,19 +658,20 @@ class MainWindow(QMainWindow):
         if self.writer is not None and self.session_path is not None and path.resolve() == self.session_path.resolve():
             self._close_writer()  # one writer per file: reopen for appending at the next run
         try:
-            history, names = read_run(path, run)
-            if run is None and len(names) > 1 and not self.quiet:
-                choice, ok = QInputDialog.getItem(
-                    self, "Open session", f"{path.name} holds {len(names)} runs:", names, len(names) - 1, False
-                )
-                if not ok:
-                    return False
-                history, _ = read_run(path, choice)
-                run = choice
+            if run is None:
+                # choose first, then read the samples once
+                names = run_names(path)
+                run = names[-1]
+                if len(names) > 1 and not self.quiet:
+                    run, ok = QInputDialog.getItem(
+                        self, "Open session", f"{path.name} holds {len(names)} runs:", names, len(names) - 1, False
+                    )
+                    if not ok:
+                        return False
+            history = read_run(path, run)
         except (SessionError, ValueError, OSError) as exc:
             self._tell("Cannot open the session", str(exc))
             return False
-        run = run or names[-1]
         self.opened = (str(path), run)
         self.history = history
         cfg = history.config

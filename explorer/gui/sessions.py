@@ -78,16 +78,21 @@ def load_run(run: Run, **budget) -> RunHistory:
     return history
 
 
-def read_run(path: str | Path, name: str | None = None, **budget) -> tuple[RunHistory, list[str]]:
-    """Load one run of a session file (the last one when ``name`` is None)
-    and return it with the names of all the file's runs."""
+def run_names(path: str | Path) -> list[str]:
+    """The runs of a session file (reads no samples)."""
     with open_session(path) as session:
         names = session.runs
-        if not names:
-            raise ValueError(f"{path} holds no runs")
-        run = session.run(name or names[-1])
+    if not names:
+        raise ValueError(f"{path} holds no runs")
+    return names
+
+
+def read_run(path: str | Path, name: str, **budget) -> RunHistory:
+    """Load one run of a session file."""
+    with open_session(path) as session:
+        run = session.run(name)
         run.define_system()  # a user-defined system travels with its runs as text (re-validated)
-        return load_run(run, **budget), names
+        return load_run(run, **budget)
 
 
 def continue_config(config: RunConfig, t_last: float, last_state: np.ndarray) -> RunConfig:
