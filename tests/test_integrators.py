@@ -197,3 +197,77 @@ def test_lawson_ifrk4_matches_rk4_on_the_interaction_picture():
         rows.append(st.to_output(targets, out))
     scale = np.max(np.abs(rows[1]))
     assert np.max(np.abs(rows[0] - rows[1])) < 1e-11 * scale
+
+
+# --------------------------------------------------------------------------
+# the vectorized helpers of the row-wise path (large states, complex spectra)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.complex128])
+@pytest.mark.parametrize("n", [2, 63, 64, 513])
+def test_all_finite_finds_every_nan_and_inf(dtype, n):
+    """Below ROW_WISE_MIN the early-exit loop, from it on the vectorized OR over
+    the float64 view: both must see a NaN or ±Inf in any position, in the real
+    or the imaginary part."""
+    from solvers.integrators.explicit_rk import _all_finite
+
+    rng = np.random.default_rng(n)
+    y = rng.standard_normal(n).astype(dtype)
+    if dtype == np.complex128:
+        y += 1j * rng.standard_normal(n)
+    assert _all_finite(y)
+    parts = ("real", "imag") if dtype == np.complex128 else ("real",)
+    for pos in sorted({0, n // 2, n - 1}):
+        for bad in (np.nan, np.inf, -np.inf):
+            for part in parts:
+                z = y.copy()
+                if part == "real":
+                    z[pos] = bad if dtype == np.float64 else complex(bad, z[pos].imag)
+                else:
+                    z[pos] = complex(z[pos].real, bad)
+                assert not _all_finite(z), (pos, bad, part)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 64, 513])
+def test_sum8_equals_an_exact_sum(n):
+    import math
+
+    from solvers.integrators.explicit_rk import _sum8
+
+    x = np.random.default_rng(n).random(n) * 10.0 ** np.random.default_rng(n + 1).integers(-3, 4, n)
+    assert abs(_sum8(x) - math.fsum(x)) <= 4 * np.finfo(float).eps * max(math.fsum(np.abs(x)), 1e-300)
+
+
+@pytest.mark.parametrize("tableau", [DOPRI5, DOP853], ids=["dopri5", "dop853"])
+def test_row_wise_error_norm_equals_the_per_component_one(tableau):
+    """The fused row-wise sums (new state and both error estimates in one pass
+    over each stage, the weighted squares summed in eight partial sums) give
+    the error norm of the per-component loops, for real and complex states."""
+    from solvers.integrators.explicit_rk import (
+        DENSE_DOP853,
+        DENSE_DOPRI5,
+        _error_norm,
+        _error_norm_rows,
+        _step_sums_rows,
+    )
+
+    family = DENSE_DOP853 if tableau.D is not None else DENSE_DOPRI5
+    E3 = np.zeros(1) if tableau.E3 is None else tableau.E3
+    rng = np.random.default_rng(3)
+    n, s, h, atol, rtol = 300, tableau.b.size, 0.03, 1e-9, 1e-7
+    for dtype in (np.float64, np.complex128):
+        K = rng.standard_normal((tableau.E.size, n)).astype(dtype)
+        y = rng.standard_normal(n).astype(dtype)
+        if dtype == np.complex128:
+            K += 1j * rng.standard_normal(K.shape)
+            y += 1j * rng.standard_normal(n)
+        ynew, w5, w3 = (np.empty_like(y) for _ in range(3))
+        _step_sums_rows(
+            family, tableau.b, tableau.E, E3, h, s, K.view(np.float64), y.view(np.float64),
+            ynew.view(np.float64), w5.view(np.float64), w3.view(np.float64),
+        )  # fmt: skip
+        np.testing.assert_allclose(ynew, y + h * (tableau.b @ K[:s]), rtol=0, atol=1e-14)
+        rows = _error_norm_rows(family, tableau.E, E3, K, h, y, ynew, atol, rtol, w5, w3, np.empty(n), np.empty(n), s)
+        scale = atol + np.maximum(np.abs(y), np.abs(ynew)) * rtol
+        per_component = _error_norm(family, tableau.E, E3, K, h, scale, n)
+        assert rows == pytest.approx(per_component, rel=1e-13)
