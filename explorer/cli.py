@@ -109,6 +109,11 @@ def cmd_show(args) -> int:
     return 0
 
 
+def _message_lines(messages) -> list[str]:
+    """The run's warnings and notes (unresolved data, an automatic step), one a line."""
+    return [f"message  {line}" for m in messages for line in str(m).splitlines() if line.strip()]
+
+
 def _summary(result) -> str:
     cfg = result.config
     lines = [
@@ -118,6 +123,7 @@ def _summary(result) -> str:
         + (f", dt={cfg.dt:g}" if cfg.dt else "")
         + (f", rtol={cfg.rtol:g}, atol={cfg.atol:g}" if cfg.rtol else ""),
         f"status   {result.status}: {result.message}",
+        *_message_lines(result.messages),
         f"samples  {result.t.size} to t = {result.t[-1] if result.t.size else 0:.6g}",
     ]
     if result.t.size:
@@ -180,6 +186,7 @@ def _stream_summary(config, recorded, session_size: int) -> str:
         + (f", dt={config.dt:g}" if config.dt else "")
         + (f", rtol={config.rtol:g}, atol={config.atol:g}" if config.rtol else ""),
         f"status   {recorded.status}: {recorded.message}",
+        *_message_lines(recorded.messages),
     ]
     last = recorded.last
     if last is not None:

@@ -47,6 +47,10 @@ def _positive(name: str, value: Any, allow_inf: bool = False) -> float:
     return v
 
 
+# Fraction of the stability limit taken when a preset's fixed step is too large for the grid asked for.
+CFL_SAFETY = 0.9
+
+
 def make_config(
     name: str | System,
     *,
@@ -138,6 +142,7 @@ def make_config(
             f"initial: system {system.name!r} needs an initial state of {size} values "
             f"(or a preset: {', '.join(p.name for p in system.presets) or 'none'})"
         )
+    dt_given = dt is not None
     if pre is not None:
         method = pre.method if method is None else method
         dt = pre.dt if dt is None else dt
@@ -199,11 +204,15 @@ def make_config(
         dt = system.default_dt if dt is None else _positive("dt", dt)
         if grid is not None and system.pde.max_dt is not None:
             limit = system.pde.max_dt(grid, full)
-            if dt > limit:
+            if dt > limit and dt_given:
                 raise ValueError(
                     f"dt: {dt:g} exceeds the stability (CFL) limit {limit:.4g} of {method!r} on this grid "
                     f"(dx = {grid.spacing():.4g}); use dt ≤ {limit:.4g}"
                 )
+            if dt > limit:
+                # the preset's (or system's) step is for the preset's grid: on a finer one
+                # choose a stable step instead of refusing; make_stepper reports it
+                dt = CFL_SAFETY * limit
     elif dt is not None:
         dt = _positive("dt", dt)  # first step of an adaptive method
     if meth.adaptive:
@@ -353,7 +362,28 @@ def make_stepper(config: RunConfig, system: System | None = None):
     else:
         stepper = Stepper(meth, fn, y0, system.pack(config.params), config.t0, dt, rtol, atol, t_stop)
     stepper.messages = check_initial(system, y0, grid, config.params) if grid is not None else []
+    note = _automatic_step_note(system, config, meth, grid, dt)
+    if note:
+        stepper.messages.insert(0, note)
     return stepper
+
+
+def _automatic_step_note(system, config: RunConfig, meth, grid, dt_used) -> str | None:
+    """The message for a fixed step that make_config lowered below the
+    preset's because that one is unstable on this grid."""
+    if not meth.fixed_step or grid is None or system.pde.max_dt is None or config.dt is None:
+        return None
+    pre = system.preset(config.preset) if config.preset is not None else None
+    default = pre.dt if (pre is not None and pre.dt is not None) else system.default_dt
+    limit = system.pde.max_dt(grid, config.params)
+    if default is None or default <= limit or not math.isclose(config.dt, CFL_SAFETY * limit, rel_tol=1e-12):
+        return None
+    source = f"the step of preset {config.preset!r}" if pre is not None and pre.dt is not None else "the default step"
+    return (
+        f"note: the step was chosen automatically, dt = {dt_used:.4g} (at most {CFL_SAFETY:g} of the stability "
+        f"(CFL) limit {limit:.4g} of {config.method!r} on this grid, dx = {grid.spacing():.4g}, and a whole "
+        f"number of steps per sample): {source}, dt = {default:g}, is unstable here; pass dt to choose another"
+    )
 
 
 def run(

@@ -106,3 +106,19 @@ def test_validation_page_lists_every_check():
     page = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
     for check in validation.checks():
         assert f"| {check.system} | {check.name} |" in page, (check.system, check.name)
+
+
+@pytest.mark.parametrize("to_file", [False, True], ids=["in-memory", "session"])
+def test_run_prints_the_runs_messages(tmp_path, to_file):
+    """A run's warnings and notes reach the terminal, with or without --out:
+    here the automatic step on a grid too fine for the preset's, with the step
+    the API reports for the same request."""
+    args = ["run", "sine_gordon", "--preset", "breather", "--n", "4096", "--t-end", "1", "-q"]
+    if to_file:
+        args += ["--out", str(tmp_path / "s.h5")]
+    out = explorer(*args)
+    assert out.returncode == 0, out.stderr
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("message  ")]
+    r = solvers.simulate("sine_gordon", preset="breather", n=4096, t_end=1.0)
+    assert lines == [f"message  {m}" for m in r.messages]
+    assert "chosen automatically, dt = 0.005 " in lines[0]

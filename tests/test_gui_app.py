@@ -159,6 +159,25 @@ def test_bad_parameter_shows_its_message_and_blocks_run(qtbot, window):
     assert window.params.valid and window.act_run.isEnabled()
 
 
+def test_a_finer_grid_lowers_the_presets_step_and_a_typed_step_is_checked(qtbot, window):
+    """Raising n beyond what the preset's fixed step can carry: the run takes a
+    stable step and the log says which; a step the user typed is refused with
+    the limit, and Run stays disabled."""
+    window.select("sine_gordon", "breather")
+    window.params.set_value("t_end", 0.5)
+    window.params.set_value("n", 4096)
+    assert window.params.valid, window.params.message
+    cfg = window.params.config()
+    assert cfg.dt < 0.01 and cfg.grid["n"] == [4096]
+    outcome = run_to_end(qtbot, window)
+    assert outcome.status == "done", outcome.message
+    assert "chosen automatically" in window.log.text_of()
+    window.params.set_value("dt", 0.009)
+    assert not window.params.valid
+    assert "CFL" in window.params.message and "dt" in window.params.message
+    assert not window.act_run.isEnabled()
+
+
 def test_blow_up_ends_with_its_status_and_keeps_the_data(qtbot, window):
     # the chemotaxis blow-up preset ends in a finite-time singularity
     window.select("chemotaxis_2d", "blowup_direct")

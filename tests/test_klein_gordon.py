@@ -100,6 +100,28 @@ def test_sine_gordon_breather_matches_exact_solution_over_several_periods():
     assert np.max(np.abs(r.invariants["momentum"])) < 1e-12
 
 
+def test_a_finer_grid_than_the_presets_gets_a_stable_step_and_says_so():
+    """The breather preset's dt = 0.01 is beyond the CFL limit on 4096 points of
+    its box: the run takes 0.9 of the limit (a whole number of steps per
+    sample), reports it, and still follows the exact breather."""
+    system = get_system("sine_gordon")
+    preset = system.preset("breather")
+    omega = 0.5
+    r = solvers.simulate("sine_gordon", preset="breather", n=4096, t_end=2 * math.pi / omega, samples=5)
+    assert r.status == "done", r.message
+    limit = system.pde.max_dt(r.grid, r.params)
+    assert preset.dt > limit
+    note = next(m for m in r.messages if "chosen automatically" in m)
+    dt_used = float(note.split("dt = ")[1].split(" ")[0])
+    assert dt_used <= 0.9 * limit
+    assert "yoshida4" in note and f"dt = {preset.dt:g}, is unstable" in note
+    exact = preset.exact(r.t, r.grid, r.params)
+    assert np.max(np.abs(r["phi"] - exact["phi"])) < 1e-5
+    # no note when the preset's own step is stable
+    r = solvers.simulate("sine_gordon", preset="breather", t_end=1.0, samples=2)
+    assert not any("chosen automatically" in m for m in r.messages)
+
+
 def test_the_published_breather_formula_is_not_a_breather():
     """REFERENCES §3: 4 arctan[1/(k cosh kx)] is not the breather (amangkurat case 3)."""
     grid = make_grid(512, (-40.0, 40.0), 1)
@@ -321,9 +343,13 @@ def test_max_dt_and_the_refusal_of_larger_steps():
     assert cfg.dt == pytest.approx(0.99 * limit)
     with pytest.raises(ValueError, match=r"dt: 0.1 exceeds the stability \(CFL\) limit 0.08"):
         solvers.make_config("phi4", preset="collision_escape", dt=0.1)
-    # the preset's step is refused on a grid sixteen times finer
+    # on a grid sixteen times finer the preset's step is unstable: a step given
+    # explicitly is refused, the preset's own is lowered to 0.9 of the limit
     with pytest.raises(ValueError, match="CFL"):
-        solvers.make_config("phi4", preset="collision_escape", n=8192)
+        solvers.make_config("phi4", preset="collision_escape", n=8192, dt=0.01)
+    fine = solvers.make_config("phi4", preset="collision_escape", n=8192)
+    fine_limit = system.pde.max_dt(make_grid(8192, (-50.0, 50.0), 1), fine.params)
+    assert fine.dt == pytest.approx(0.9 * fine_limit, rel=1e-12)
     for name in ("klein_gordon", "sine_gordon", "phi4"):
         s = get_system(name)
         for preset in s.presets:

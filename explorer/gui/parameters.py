@@ -206,6 +206,10 @@ class ParameterPanel(QWidget):
         """Set a value as if the user typed it (for scripts and tests)."""
         self.param(key).setValue(value)
 
+    def _default_dt(self) -> float | None:
+        pre = self.system.preset(self.preset) if self.preset is not None else None
+        return pre.dt if (pre is not None and pre.dt is not None) else self.system.default_dt
+
     def config(self) -> RunConfig:
         """The validated request; raises ValueError naming what is wrong."""
         if self.system is None:
@@ -219,7 +223,9 @@ class ParameterPanel(QWidget):
             initial = states
         meth = METHODS.get(v["method"])
         kwargs: dict[str, Any] = {}
-        if meth is not None and meth.fixed_step:
+        if meth is not None and meth.fixed_step and v["dt"] != self._default_dt():
+            # the preset's own step is left to make_config, which lowers it (and
+            # says so) when the grid asked for is too fine for it
             kwargs["dt"] = v["dt"]
         elif meth is not None and meth.adaptive:
             kwargs["rtol"], kwargs["atol"] = v["rtol"], v["atol"]

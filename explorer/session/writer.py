@@ -770,6 +770,7 @@ class Recorded:
     last: Any = None  # the last chunk with samples (final values)
     first_invariants: dict = field(default_factory=dict)
     last_invariants: dict = field(default_factory=dict)
+    messages: list = field(default_factory=list)  # the run's warnings and notes, as stored
 
 
 def record(
@@ -794,10 +795,13 @@ def record(
         t0 = time.perf_counter()
         last = last_rows = None
         first_inv: dict = {}
+        messages: list[str] = []
         try:
             for chunk in run_chunks(config, stop=stop, mailbox=mailbox):
                 rw.append(chunk)
                 last = chunk
+                if chunk.message and chunk.status == "running":
+                    messages.extend(chunk.message.split("\n"))
                 if chunk.t.size:
                     last_rows = chunk
                     if not first_inv:
@@ -814,7 +818,17 @@ def record(
         rw.finish(last.status, last.message, steps=last.steps, wall_time=wall)
         last_inv = {} if last_rows is None else {k: np.asarray(v[-1]) for k, v in last_rows.invariants.items()}
         return Recorded(
-            writer.path, rw.name, last.status, last.message, rw.rows, last.steps, wall, last_rows, first_inv, last_inv
+            writer.path,
+            rw.name,
+            last.status,
+            last.message,
+            rw.rows,
+            last.steps,
+            wall,
+            last_rows,
+            first_inv,
+            last_inv,
+            messages,
         )
     finally:
         if own:
