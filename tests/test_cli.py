@@ -1,6 +1,7 @@
 """The command line, run as a real subprocess."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -122,3 +123,26 @@ def test_run_prints_the_runs_messages(tmp_path, to_file):
     r = solvers.simulate("sine_gordon", preset="breather", n=4096, t_end=1.0)
     assert lines == [f"message  {m}" for m in r.messages]
     assert "chosen automatically, dt = 0.005 " in lines[0]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir() or (os.cpu_count() or 1) < 2, reason="Linux, ≥ 2 cores")
+def test_the_application_runs_one_blas_thread_unless_told_otherwise():
+    """Importing explorer (the app, the command line, sweep workers) before numpy
+    keeps OpenBLAS to one thread, whose pool would otherwise compete with the
+    numba kernels for the cores; a thread count the user set is kept."""
+
+    count = "import os, numpy; print(len(os.listdir('/proc/self/task')), os.environ.get('OPENBLAS_NUM_THREADS'))"
+    chosen = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+    env = {k: v for k, v in os.environ.items() if k not in chosen}
+
+    def threads(code, **extra):
+        out = subprocess.run([sys.executable, "-c", code], env={**env, **extra}, capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        n, value = out.stdout.split()
+        return int(n), value
+
+    plain, _ = threads(count)
+    ours, value = threads("import explorer; " + count)
+    assert value == "1" and ours < plain, (ours, plain)
+    assert threads("import explorer; " + count, OPENBLAS_NUM_THREADS="2")[1] == "2"
+    assert threads("import explorer; " + count, OMP_NUM_THREADS="2")[1] == "None"
