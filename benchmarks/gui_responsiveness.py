@@ -28,6 +28,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import explorer  # noqa: F401  (first, as in the app: it limits OpenBLAS to one thread before numpy loads)
 
 
 def headless(config, folder: Path) -> float:
