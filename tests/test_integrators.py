@@ -105,20 +105,23 @@ def _oscillator_copies():
     return copies
 
 
-@pytest.mark.parametrize("name", ["dopri5", "dop853"])
+@pytest.mark.parametrize("name", ["dopri5", "dop853", "rk4"])
 def test_large_states_take_the_row_wise_path_to_the_same_answer(name):
     """64 identical copies of an oscillator (128 components: the row-wise stage
     sums of large states) have the RMS error norm of one copy (2 components:
     the per-component loops), so both take the same steps and agree with each
-    other to round-off and with cos t to the tolerance; dense output included."""
+    other to round-off and with cos t to the tolerance; dense output included.
+    The fixed-step kernel (rk4 at h = 0.01) takes the same row-wise path."""
     from solvers.integrators import METHODS
 
     fn = _oscillator_copies()
     targets = np.linspace(0.0, 30.0, 301)[1:]
     results = []
+    adaptive = METHODS[name].adaptive
     for m in (1, 64):
         y0 = np.concatenate([np.full(m, 1.0), np.zeros(m)])
-        st = Stepper(METHODS[name], fn, y0, np.array([1.0]), 0.0, None, 1e-10, 1e-12, 30.0)
+        dt, rtol, atol = (None, 1e-10, 1e-12) if adaptive else (0.01, 0.0, 0.0)
+        st = Stepper(METHODS[name], fn, y0, np.array([1.0]), 0.0, dt, rtol, atol, 30.0)
         out = np.empty((targets.size, 2 * m))
         assert st.advance(targets, out, 10**9) == (targets.size, 0)
         results.append((st.steps, st.rejected, out[:, 0], out[:, m]))

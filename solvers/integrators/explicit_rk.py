@@ -138,10 +138,9 @@ def _stages_rows(f, A, c, t, y, p, h, K, tmp, first):
     yf = y.view(np.float64)
     tf = tmp.view(np.float64)
     Kf = K.view(np.float64)
-    n = y.size
     for st in range(first, c.size):
         _sum_rows(tf, yf, Kf, A[st], h, st)
-        f(t + c[st] * h, tmp, p, K[st, :n])
+        f(t + c[st] * h, tmp, p, K[st])
 
 
 @kernel(i64(RHS, mat, vec, vec, vec, vec, vec, mat, i64, mat, vec, vec))
@@ -162,12 +161,16 @@ def erk_fixed(f, A, b, c, y, p, targets, out, max_steps, K, tmp, info):
             if steps >= max_steps:
                 status = PAUSED
                 break
-            _stages(f, A, c, t, y, p, h, K, tmp, kbuf, 0)
-            for j in range(n):
-                acc = 0.0
-                for st in range(s):
-                    acc += b[st] * K[st, j]
-                y[j] += h * acc
+            if n >= ROW_WISE_MIN:
+                _stages_rows(f, A, c, t, y, p, h, K, tmp, 0)
+                _sum_rows(y.view(np.float64), y.view(np.float64), K.view(np.float64), b, h, s)
+            else:
+                _stages(f, A, c, t, y, p, h, K, tmp, kbuf, 0)
+                for j in range(n):
+                    acc = 0.0
+                    for st in range(s):
+                        acc += b[st] * K[st, j]
+                    y[j] += h * acc
             t += h
             steps += 1
             remaining -= 1
@@ -499,11 +502,14 @@ def erk_adaptive(
             for j in range(n):
                 K[0, j] = fy[j]
             if n >= ROW_WISE_MIN:
+                # large states (spectral PDEs, ensembles): vectorized passes over whole rows
                 _stages_rows(f, A, c, t, y, p, h_try, K, tmp, 1)
                 _step_sums_rows(
                     family, b, E, E3, h_try, s, K.view(np.float64), y.view(np.float64), ynew.view(np.float64),
                     tmp.view(np.float64), kbuf.view(np.float64),
                 )  # fmt: skip
+                f(t + h_try, ynew, p, K[s])
+                err = _error_norm_rows(family, E, E3, K, h_try, y, ynew, atol, rtol, tmp, kbuf, scale, e3, s)
             else:
                 _stages(f, A, c, t, y, p, h_try, K, tmp, kbuf, 1)
                 for j in range(n):
@@ -511,15 +517,9 @@ def erk_adaptive(
                     for st in range(s):
                         acc += b[st] * K[st, j]
                     ynew[j] = y[j] + h_try * acc
-            if n >= ROW_WISE_MIN:
-                f(t + h_try, ynew, p, K[s, :n])
-            else:
                 f(t + h_try, ynew, p, kbuf)
                 for j in range(n):
                     K[s, j] = kbuf[j]
-            if n >= ROW_WISE_MIN:
-                err = _error_norm_rows(family, E, E3, K, h_try, y, ynew, atol, rtol, tmp, kbuf, scale, e3, s)
-            else:
                 for j in range(n):
                     scale[j] = atol + max(abs(y[j]), abs(ynew[j])) * rtol
                 err = _error_norm(family, E, E3, K, h_try, scale, n)
