@@ -373,12 +373,12 @@ def _automatic_step_note(system, config: RunConfig, meth, grid, dt_used) -> str 
     preset's because that one is unstable on this grid."""
     if not meth.fixed_step or grid is None or system.pde.max_dt is None or config.dt is None:
         return None
-    pre = system.preset(config.preset) if config.preset is not None else None
-    default = pre.dt if (pre is not None and pre.dt is not None) else system.default_dt
+    default = system.default_step(config.preset)
     limit = system.pde.max_dt(grid, config.params)
     if default is None or default <= limit or not math.isclose(config.dt, CFL_SAFETY * limit, rel_tol=1e-12):
         return None
-    source = f"the step of preset {config.preset!r}" if pre is not None and pre.dt is not None else "the default step"
+    own = config.preset is not None and system.preset(config.preset).dt is not None
+    source = f"the step of preset {config.preset!r}" if own else "the default step"
     return (
         f"note: the step was chosen automatically, dt = {dt_used:.4g} (at most {CFL_SAFETY:g} of the stability "
         f"(CFL) limit {limit:.4g} of {config.method!r} on this grid, dx = {grid.spacing():.4g}, and a whole "

@@ -238,6 +238,11 @@ class System:
             raise ValueError(f"preset {name!r}: system {self.name!r} has no presets")
         raise ValueError(f"preset {name!r} of system {self.name!r} is unknown; " + close_matches(name, names))
 
+    def default_step(self, preset: str | None) -> float | None:
+        """The fixed step a run takes unless given one: the preset's, else the system's."""
+        pre = self.preset(preset) if preset is not None else None
+        return pre.dt if (pre is not None and pre.dt is not None) else self.default_dt
+
     def default_params(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.parameters}
 

@@ -206,10 +206,6 @@ class ParameterPanel(QWidget):
         """Set a value as if the user typed it (for scripts and tests)."""
         self.param(key).setValue(value)
 
-    def _default_dt(self) -> float | None:
-        pre = self.system.preset(self.preset) if self.preset is not None else None
-        return pre.dt if (pre is not None and pre.dt is not None) else self.system.default_dt
-
     def config(self) -> RunConfig:
         """The validated request; raises ValueError naming what is wrong."""
         if self.system is None:
@@ -223,7 +219,7 @@ class ParameterPanel(QWidget):
             initial = states
         meth = METHODS.get(v["method"])
         kwargs: dict[str, Any] = {}
-        if meth is not None and meth.fixed_step and v["dt"] != self._default_dt():
+        if meth is not None and meth.fixed_step and v["dt"] != system.default_step(self.preset):
             # the preset's own step is left to make_config, which lowers it (and
             # says so) when the grid asked for is too fine for it
             kwargs["dt"] = v["dt"]
