@@ -26,7 +26,8 @@ import numpy as np
 
 import solvers
 from solvers import get_system, list_systems
-from solvers.run import make_config, simulate_config
+from solvers.integrators import METHODS
+from solvers.run import make_config, simulate_config, step_used
 
 from .session.schema import SessionError
 
@@ -109,6 +110,20 @@ def cmd_show(args) -> int:
     return 0
 
 
+def _method_line(cfg) -> str:
+    """The method and its step: for fixed-step methods the step taken (the
+    configured one lowered to whole steps per sample), for adaptive ones the
+    first step if one was given, and the tolerances."""
+    line = f"method   {cfg.method}"
+    if cfg.dt and METHODS[cfg.method].fixed_step:
+        line += f", dt={step_used(cfg):g}"
+    elif cfg.dt:
+        line += f", first dt={cfg.dt:g}"
+    if cfg.rtol:
+        line += f", rtol={cfg.rtol:g}, atol={cfg.atol:g}"
+    return line
+
+
 def _message_lines(messages) -> list[str]:
     """The run's warnings and notes (unresolved data, an automatic step), one a line."""
     return [f"message  {line}" for m in messages for line in str(m).splitlines() if line.strip()]
@@ -119,9 +134,7 @@ def _summary(result) -> str:
     lines = [
         f"system   {cfg.system}" + (f" (preset {cfg.preset})" if cfg.preset else ""),
         "params   " + ", ".join(f"{k}={v!r}" for k, v in cfg.params.items()),
-        f"method   {cfg.method}"
-        + (f", dt={cfg.dt:g}" if cfg.dt else "")
-        + (f", rtol={cfg.rtol:g}, atol={cfg.atol:g}" if cfg.rtol else ""),
+        _method_line(cfg),
         f"status   {result.status}: {result.message}",
         *_message_lines(result.messages),
         f"samples  {result.t.size} to t = {result.t[-1] if result.t.size else 0:.6g}",
@@ -182,9 +195,7 @@ def _stream_summary(config, recorded, session_size: int) -> str:
     lines = [
         f"system   {config.system}" + (f" (preset {config.preset})" if config.preset else ""),
         "params   " + ", ".join(f"{k}={v!r}" for k, v in config.params.items()),
-        f"method   {config.method}"
-        + (f", dt={config.dt:g}" if config.dt else "")
-        + (f", rtol={config.rtol:g}, atol={config.atol:g}" if config.rtol else ""),
+        _method_line(config),
         f"status   {recorded.status}: {recorded.message}",
         *_message_lines(recorded.messages),
     ]

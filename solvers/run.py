@@ -332,12 +332,7 @@ def make_stepper(config: RunConfig, system: System | None = None):
         y0 = initial_fields(system, system.preset(config.preset), grid, config.params, config.seed)
     else:
         y0 = system.make_initial(config.params, config.seed)
-    dt = config.dt
-    if meth.fixed_step:
-        # A whole number of equal steps per sample interval: the step stays
-        # constant for the whole run and samples fall on step points.
-        per = max(1, math.ceil(config.sample_interval / dt - 1e-9))
-        dt = config.sample_interval / per
+    dt = step_used(config) if meth.fixed_step else config.dt
     t_stop = math.inf if math.isinf(config.t_end) else config.t_end
     rtol, atol = config.rtol or 0.0, config.atol or 0.0
     fn = system.accel if meth.family == "symplectic" else system.rhs
@@ -366,6 +361,14 @@ def make_stepper(config: RunConfig, system: System | None = None):
     if note:
         stepper.messages.insert(0, note)
     return stepper
+
+
+def step_used(config: RunConfig) -> float:
+    """The step a fixed-step run takes: ``config.dt`` lowered to a whole number
+    of equal steps per sample interval, so that the step stays constant for the
+    whole run and samples fall on step points."""
+    per = max(1, math.ceil(config.sample_interval / config.dt - 1e-9))
+    return config.sample_interval / per
 
 
 def _automatic_step_note(system, config: RunConfig, meth, grid, dt_used) -> str | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import solvers
+from solvers.run import step_used
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -123,6 +124,10 @@ def test_run_prints_the_runs_messages(tmp_path, to_file):
     r = solvers.simulate("sine_gordon", preset="breather", n=4096, t_end=1.0)
     assert lines == [f"message  {m}" for m in r.messages]
     assert "chosen automatically, dt = 0.005 " in lines[0]
+    # the method line gives the step taken, not the configured one it was rounded from
+    step = step_used(r.config)
+    assert step == pytest.approx(0.005) and r.config.dt > 0.0058
+    assert f"method   yoshida4, dt={step:g}" in out.stdout.splitlines()
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir() or (os.cpu_count() or 1) < 2, reason="Linux, ≥ 2 cores")
