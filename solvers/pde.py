@@ -274,15 +274,18 @@ def check_initial(system, y0: np.ndarray, grid: Grid, params) -> list[str]:
     """Warnings about data the grid cannot represent."""
     messages = []
     fields = system.split(y0[None, :], params, grid)
+    # under the 2/3 rule the nonlinear terms keep only |k| < (2/3) k_max: data must be resolved within that band
+    band = 2.0 / 3.0 if params.get("dealias") == "2/3" else 1.0
+    where = "the band the 2/3 rule keeps" if band < 1.0 else "the spectrum"
     for v in system.variables:
         if v.size != "grid":
             continue
         u = fields[v.name][0]
-        res = resolution(u, grid)
+        res = resolution(u, grid, band)
         if res > 1e-6:
             messages.append(
-                f"warning: the initial {v.name!r} is not resolved on this grid (top-tenth spectral content "
-                f"{res:.1e} of the peak); use more points or smoother data"
+                f"warning: the initial {v.name!r} is not resolved on this grid (spectral content {res:.1e} of the "
+                f"peak in the top tenth of {where}); use more points or smoother data"
             )
         if grid.basis == "fourier":
             jump = periodic_mismatch(u, grid)

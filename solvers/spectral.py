@@ -219,16 +219,18 @@ def make_grid(
     return Grid(ns, tuple((float(a), float(b)) for a, b in dom), basis)
 
 
-def resolution(u: np.ndarray, grid: Grid) -> float:
-    """How much of a field's spectrum sits in the top tenth of its
-    wavenumbers (along any axis): max |û| there over max |û|.  Smooth,
-    resolved data give ≲ 1e-10; more than ~1e-6 means the grid is too coarse."""
+def resolution(u: np.ndarray, grid: Grid, band: float = 1.0) -> float:
+    """How much of a field's spectrum sits in the top tenth of the kept
+    wavenumbers |k| ≤ band · k_max (along any axis; ``band`` = 2/3 under the
+    2/3 rule, whose truncation would otherwise go unnoticed) and above: max |û|
+    there over max |û|.  Smooth, resolved data give ≲ 1e-10; more than ~1e-6
+    means the grid is too coarse."""
     real = not np.iscomplexobj(u)
     mag = np.abs(grid.forward(u, real))
     top = np.zeros(mag.shape, dtype=bool)
     for axis, k in enumerate(grid.wavenumbers(real)):
         kmax = np.max(np.abs(grid.k(axis, real)))
-        top |= np.abs(k) > 0.9 * kmax
+        top |= np.abs(k) > 0.9 * band * kmax
     peak = mag.max()
     if peak == 0 or not top.any():
         return 0.0
