@@ -19,7 +19,7 @@ from PySide6.QtCore import QSettings
 
 from explorer.gui.main_window import MainWindow
 from explorer.session import open_session
-from solvers.run import make_config, simulate_config
+from solvers.run import make_config, simulate_config, step_used
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -169,6 +169,9 @@ def test_a_finer_grid_lowers_the_presets_step_and_a_typed_step_is_checked(qtbot,
     assert window.params.valid, window.params.message
     cfg = window.params.config()
     assert cfg.dt < 0.01 and cfg.grid["n"] == [4096]
+    # the panel says which step the run will take, since the field still shows the preset's
+    assert window.params.note.isVisibleTo(window)
+    assert f"the run will take dt = {step_used(cfg):.4g}" in window.params.note.text()
     outcome = run_to_end(qtbot, window)
     assert outcome.status == "done", outcome.message
     assert "chosen automatically" in window.log.text_of()
@@ -176,6 +179,9 @@ def test_a_finer_grid_lowers_the_presets_step_and_a_typed_step_is_checked(qtbot,
     assert not window.params.valid
     assert "CFL" in window.params.message and "dt" in window.params.message
     assert not window.act_run.isEnabled()
+    assert not window.params.note.isVisibleTo(window)
+    window.params.set_value("dt", 0.004)  # a typed step within the limit is taken as it is: no note
+    assert window.params.valid and not window.params.note.isVisibleTo(window)
 
 
 def test_blow_up_ends_with_its_status_and_keeps_the_data(qtbot, window):

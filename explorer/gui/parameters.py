@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from solvers.catalog import get_system
 from solvers.integrators import METHODS
-from solvers.run import make_config
+from solvers.run import make_config, step_used
 from solvers.spec import RunConfig, System
 
 RED = QColor("#b00020")
@@ -48,10 +48,16 @@ class ParameterPanel(QWidget):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020; padding: 4px;")
         self.error.hide()
+        # what the run will do differently from what the fields show (the automatic step)
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #5f6368; padding: 4px;")
+        self.note.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tree)
         layout.addWidget(self.error)
+        layout.addWidget(self.note)
         self.system: System | None = None
         self.preset: str | None = None
         self.root: Parameter | None = None
@@ -252,8 +258,9 @@ class ParameterPanel(QWidget):
             for item in p.items:
                 item.setForeground(0, QBrush())
                 item.setToolTip(0, p.opts.get("tip", ""))
+        self.note.hide()
         try:
-            self.config()
+            cfg = self.config()
         except ValueError as exc:
             self.valid, self.message = False, str(exc)
             self._mark(str(exc))
@@ -262,6 +269,14 @@ class ParameterPanel(QWidget):
         else:
             self.valid, self.message = True, ""
             self.error.hide()
+            shown = self.values().get("dt")
+            if METHODS[cfg.method].fixed_step and cfg.dt is not None and shown is not None and cfg.dt < shown:
+                # make_config lowered the preset's step to the stability limit of this finer grid
+                self.note.setText(
+                    f"dt = {shown:g} is beyond the stability (CFL) limit on this grid: "
+                    f"the run will take dt = {step_used(cfg):.4g}"
+                )
+                self.note.show()
         self.validity.emit(self.valid, self.message)
         return self.valid
 
